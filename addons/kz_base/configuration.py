@@ -1,0 +1,39 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+
+
+class Configuration(ModelSingleton, ModelSQL, ModelView):
+    """Investment platform configuration
+
+    Every addon adds its thresholds and deadlines here; the history keeps
+    who changed which value and when."""
+    __name__ = 'kz.configuration'
+    _history = True
+    warning_days = fields.Integer(
+        "Warning Days", required=True,
+        domain=[('warning_days', '>=', 0)],
+        help="A deadline due in fewer days than this is shown in the "
+        "warning colour.")
+    colour_overdue = fields.Char(
+        "Overdue Colour", required=True,
+        help="The colour of overdue deadlines, as a CSS colour.")
+    colour_warning = fields.Char("Warning Colour", required=True)
+    colour_ok = fields.Char("On-time Colour", required=True)
+
+    @classmethod
+    def default_warning_days(cls):
+        return 10
+
+    @classmethod
+    def default_colour_overdue(cls):
+        return 'red'
+
+    @classmethod
+    def default_colour_warning(cls):
+        return 'orange'
+
+    @classmethod
+    def default_colour_ok(cls):
+        return 'green'
