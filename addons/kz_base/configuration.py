@@ -16,6 +16,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         domain=[('warning_days', '>=', 0)],
         help="A deadline due in fewer days than this is shown in the "
         "warning colour.")
+    reminder_days = fields.Integer(
+        "Reminder Days", required=True,
+        domain=[('reminder_days', '>=', 0)],
+        help="The responsible people are reminded this many days before "
+        "a due date.")
     colour_overdue = fields.Char(
         "Overdue Colour", required=True,
         help="The colour of overdue deadlines, as a CSS colour.")
@@ -25,6 +30,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_warning_days(cls):
         return 10
+
+    @classmethod
+    def default_reminder_days(cls):
+        return 3
 
     @classmethod
     def default_colour_overdue(cls):

@@ -40,17 +40,15 @@ def is_valid(code):
     return checksum(code[:11]) == int(code[11])
 
 
-def validate(code, field=None):
+def validate(code):
     "Return the compact code or raise a translated InvalidBIN"
     compacted = compact(code)
     if len(compacted) != 12 or not compacted.isdigit():
         raise InvalidBIN(gettext(
-                'kz_base.msg_bin_invalid_length', code=code,
-                field=field or ''))
+                'kz_base.msg_bin_invalid_length', code=code))
     if checksum(compacted[:11]) != int(compacted[11]):
         raise InvalidBIN(gettext(
-                'kz_base.msg_bin_invalid_checksum', code=code,
-                field=field or ''))
+                'kz_base.msg_bin_invalid_checksum', code=code))
     return compacted
 
 
@@ -76,7 +74,7 @@ class BINMixin:
             for record in records:
                 code = getattr(record, name)
                 if code:
-                    validate(code, field=cls.__names__(name)['field'])
+                    validate(code)
 
 
 class PartyConfiguration(metaclass=PoolMeta):

@@ -4,6 +4,16 @@
 from trytond.pool import Pool, PoolMeta
 
 
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('kz.deadline|check_deadlines', "Check Deadlines"))
+
+
 class Rule(metaclass=PoolMeta):
     __name__ = 'ir.rule'
 

@@ -3,11 +3,13 @@
 # copyright notices and license terms.
 import datetime as dt
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.model.exceptions import (
     DomainValidationError, SQLConstraintError)
 from trytond.modules.kz_base import identifier
-from trytond.modules.kz_base.exceptions import InvalidBIN, MissingMRP
+from trytond.modules.kz_base.exceptions import (
+    ApprovalError, DeadlineError, InvalidBIN, MissingMRP)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -101,12 +103,13 @@ class KzBaseTestCase(ModuleTestCase):
     def test_mrp_constraints(self):
         "A year is defined once and the amount is positive"
         MRP = Pool().get('kz.mrp')
-        with self.assertRaises(SQLConstraintError):
-            MRP.create([{'year': 2025, 'amount': Decimal('1')}])
         with self.assertRaises(DomainValidationError):
             MRP.create([{'year': 2032, 'amount': Decimal('-1')}])
         with self.assertRaises(DomainValidationError):
             MRP.create([{'year': 1900, 'amount': Decimal('1')}])
+        # Last: a failed SQL statement aborts the PostgreSQL transaction
+        with self.assertRaises(SQLConstraintError):
+            MRP.create([{'year': 2025, 'amount': Decimal('1')}])
 
     @with_transaction()
     def test_calendar_2025(self):
@@ -224,6 +227,225 @@ class KzBaseTestCase(ModuleTestCase):
                                         'type': 'kz_bin',
                                         'code': '990140000385'}])],
                         }])
+
+    def _today(self, date):
+        return patch.object(Pool().get('ir.date'), 'today', return_value=date)
+
+    @with_transaction()
+    def test_deadline_due_date_and_colour(self):
+        "Due date in working or calendar days, days left and colour"
+        TestDeadline = Pool().get('kz.test.deadline')
+        # Thursday before Nauryz 2025: 3 working days end on 28 March
+        record, = TestDeadline.create([{
+                    'start': dt.date(2025, 3, 20), 'days': 3,
+                    'unit': 'working'}])
+        self.assertEqual(record.due_date, dt.date(2025, 3, 28))
+        record.unit = 'calendar'
+        record.days = 30
+        record.save()
+        self.assertEqual(record.due_date, dt.date(2025, 4, 19))
+        for today, days_left, state, colour in [
+                (dt.date(2025, 3, 1), 49, 'ok', 'green'),
+                (dt.date(2025, 4, 9), 10, 'ok', 'green'),
+                (dt.date(2025, 4, 10), 9, 'warning', 'orange'),
+                (dt.date(2025, 4, 19), 0, 'warning', 'orange'),
+                (dt.date(2025, 4, 20), -1, 'overdue', 'red'),
+                ]:
+            with self.subTest(today=today), self._today(today):
+                record = TestDeadline(record.id)
+                self.assertEqual(record.days_left, days_left)
+                self.assertEqual(record.deadline_state, state)
+                self.assertEqual(record.deadline_colour, colour)
+                self.assertEqual(
+                    TestDeadline.search([('deadline_state', '=', state)]),
+                    [record])
+        record.state = 'done'
+        record.save()
+        self.assertIsNone(TestDeadline(record.id).deadline_state)
+
+    @with_transaction()
+    def test_deadline_warning_threshold_setting(self):
+        "The warning threshold comes from the configuration"
+        pool = Pool()
+        TestDeadline = pool.get('kz.test.deadline')
+        Configuration = pool.get('kz.configuration')
+        config = Configuration(1)
+        config.warning_days = 3
+        config.save()
+        record, = TestDeadline.create([{
+                    'start': dt.date(2026, 1, 1), 'days': 10}])
+        with self._today(dt.date(2026, 1, 6)):
+            self.assertEqual(TestDeadline(record.id).deadline_state, 'ok')
+        with self._today(dt.date(2026, 1, 9)):
+            self.assertEqual(
+                TestDeadline(record.id).deadline_state, 'warning')
+
+    @with_transaction()
+    def test_deadline_pause(self):
+        "A paused deadline stops and the paused days move the due date"
+        TestDeadline = Pool().get('kz.test.deadline')
+        record, = TestDeadline.create([{
+                    'start': dt.date(2026, 1, 1), 'days': 10}])
+        with self._today(dt.date(2026, 1, 5)):
+            TestDeadline.pause_deadline([record])
+            with self.assertRaises(DeadlineError):
+                TestDeadline.pause_deadline([record])
+        with self._today(dt.date(2026, 1, 20)):
+            self.assertEqual(
+                TestDeadline(record.id).deadline_state, 'paused')
+            TestDeadline.resume_deadline([record])
+            with self.assertRaises(DeadlineError):
+                TestDeadline.resume_deadline([record])
+        record = TestDeadline(record.id)
+        self.assertEqual(record.deadline_paused_days, 15)
+        self.assertEqual(record.due_date, dt.date(2026, 1, 26))
+
+    @with_transaction()
+    def test_deadline_cron_once(self):
+        "The daily check reminds and escalates once and flags overdue"
+        pool = Pool()
+        TestDeadline = pool.get('kz.test.deadline')
+        Deadline = pool.get('kz.deadline')
+        Notification = pool.get('res.notification')
+        User = pool.get('res.user')
+        officer, = User.create([{'name': "Officer", 'login': 'officer'}])
+        record, = TestDeadline.create([{
+                    'start': dt.date(2026, 1, 1), 'days': 10,
+                    'responsible': officer.id}])
+        self.assertIn(TestDeadline, list(Deadline.deadline_models()))
+        with self._today(dt.date(2026, 1, 9)):
+            Deadline.check_deadlines()
+            Deadline.check_deadlines()
+        notifications = Notification.search([('user', '=', officer.id)])
+        self.assertEqual(len(notifications), 1)
+        self.assertIn('Due soon', notifications[0].label)
+        self.assertFalse(TestDeadline(record.id).overdue)
+        with self._today(dt.date(2026, 1, 12)):
+            Deadline.check_deadlines()
+            Deadline.check_deadlines()
+        record = TestDeadline(record.id)
+        self.assertTrue(record.overdue)
+        self.assertEqual(
+            len(Notification.search([('user', '=', officer.id)])), 2)
+        # Extending the deadline clears the flag at the next check
+        record.days = 30
+        record.save()
+        with self._today(dt.date(2026, 1, 12)):
+            Deadline.check_deadlines()
+        self.assertFalse(TestDeadline(record.id).overdue)
+
+    def _approval_setup(self):
+        pool = Pool()
+        Organization = pool.get('kz.organization')
+        User = pool.get('res.user')
+        chamber, investor_org, ministry = Organization.create([
+                {'name': "Chamber", 'kind': 'national_chamber'},
+                {'name': "Investor", 'kind': 'investor'},
+                {'name': "Ministry", 'kind': 'central_state_body'},
+                ])
+        users = User.create([
+                {'name': n, 'login': n, 'kz_organization': o.id}
+                for n, o in [('chamber', chamber), ('investor', investor_org),
+                    ('ministry', ministry)]])
+        return (chamber, investor_org, ministry), users
+
+    @with_transaction()
+    def test_approval_parallel_and_history(self):
+        "Parallel approvers, rejection with reason, resubmission history"
+        pool = Pool()
+        TestApproval = pool.get('kz.test.approval')
+        Approval = pool.get('kz.approval')
+        (chamber, investor_org, _), (chamber_user, investor_user, ministry_user
+            ) = self._approval_setup()
+        record, = TestApproval.create([{
+                    'name': "Roadmap",
+                    'approvers': [('create', [
+                                {'sequence': 10, 'organization': chamber.id},
+                                {'sequence': 10,
+                                    'organization': investor_org.id},
+                                ])],
+                    }])
+        lines = TestApproval.request_approval([record])
+        self.assertEqual(len(lines), 2)
+        self.assertEqual(TestApproval(record.id).approval_state, 'pending')
+        chamber_line = [l for l in lines if l.organization == chamber][0]
+        investor_line = [l for l in lines if l.organization == investor_org][0]
+        with Transaction().set_user(ministry_user.id):
+            with self.assertRaisesRegex(ApprovalError, 'another organisation'):
+                Approval.approve([Approval(chamber_line.id)])
+        with Transaction().set_user(chamber_user.id):
+            self.assertTrue(Approval(chamber_line.id).can_decide)
+            self.assertFalse(Approval(investor_line.id).can_decide)
+            Approval.approve([Approval(chamber_line.id)])
+        with Transaction().set_user(investor_user.id):
+            with self.assertRaisesRegex(ApprovalError, 'reason'):
+                Approval.reject([Approval(investor_line.id)])
+            Approval.write([Approval(investor_line.id)], {
+                    'reason': "The land plot date is not realistic"})
+            Approval.reject([Approval(investor_line.id)])
+        record = TestApproval(record.id)
+        self.assertEqual(record.approval_state, 'rejected')
+        self.assertEqual(record.result, 'rejected')
+        decided = Approval(investor_line.id)
+        self.assertEqual(decided.decided_by, investor_user)
+        self.assertTrue(decided.decided_on)
+        with Transaction().set_user(chamber_user.id):
+            with self.assertRaisesRegex(ApprovalError, 'already'):
+                Approval.approve([Approval(chamber_line.id)])
+
+        # Resubmission opens round 2 and keeps round 1
+        TestApproval.request_approval([record])
+        record = TestApproval(record.id)
+        self.assertEqual(record.approval_round, 2)
+        self.assertEqual(len(record.approvals), 4)
+        for line in record.current_approvals():
+            with Transaction().set_user(
+                    chamber_user.id if line.organization == chamber
+                    else investor_user.id):
+                Approval.approve([Approval(line.id)])
+        record = TestApproval(record.id)
+        self.assertEqual(record.approval_state, 'approved')
+        self.assertEqual(record.result, 'approved')
+        with self.assertRaises(ApprovalError):
+            Approval.delete([Approval(investor_line.id)])
+
+    @with_transaction()
+    def test_approval_sequence_and_group(self):
+        "A later approver waits; a group approver is any member"
+        pool = Pool()
+        TestApproval = pool.get('kz.test.approval')
+        Approval = pool.get('kz.approval')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        (chamber, _, _), (chamber_user, _, ministry_user
+            ) = self._approval_setup()
+        group = Group(ModelData.get_id('kz_base', 'group_authorized_body'))
+        User.write([ministry_user], {'groups': [('add', [group.id])]})
+        record, = TestApproval.create([{
+                    'approvers': [('create', [
+                                {'sequence': 10, 'organization': chamber.id},
+                                {'sequence': 20, 'group': group.id},
+                                ])],
+                    }])
+        first, second = sorted(
+            TestApproval.request_approval([record]), key=lambda l: l.sequence)
+        with Transaction().set_user(ministry_user.id):
+            with self.assertRaisesRegex(ApprovalError, 'wait'):
+                Approval.approve([Approval(second.id)])
+        with Transaction().set_user(chamber_user.id):
+            Approval.approve([Approval(first.id)])
+        with Transaction().set_user(ministry_user.id):
+            Approval.approve([Approval(second.id)])
+        self.assertEqual(TestApproval(record.id).result, 'approved')
+
+    @with_transaction()
+    def test_approval_needs_approvers(self):
+        "Nothing to send to is an error"
+        TestApproval = Pool().get('kz.test.approval')
+        record, = TestApproval.create([{'name': "Empty"}])
+        with self.assertRaises(ApprovalError):
+            TestApproval.request_approval([record])
 
 
 del ModuleTestCase

@@ -1,0 +1,301 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""The deadline engine shared by every addon.
+
+A model mixes in DeadlineMixin and says when its deadline starts
+(get_deadline_start), how long it lasts (get_deadline_duration: days and
+'working' or 'calendar'), which fields change it (_deadline_fields) and in
+which states it runs (_deadline_states).  The mixin stores the due date,
+derives days left and the colour from the configuration, supports a pause,
+and one daily cron (kz.deadline|check_deadlines) flags the overdue records,
+sends reminders before and escalations after the due date, each once."""
+import datetime as dt
+
+from trytond.i18n import gettext
+from trytond.model import Model, ModelSQL, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+
+from .exceptions import DeadlineError
+from .notification import notify_users
+
+DEADLINE_STATES = [
+    (None, ""),
+    ('ok', "On time"),
+    ('warning', "Due soon"),
+    ('overdue', "Overdue"),
+    ('paused', "Paused"),
+    ]
+
+
+def deadline_visual():
+    "Return the PYSON visual expression of the deadline state"
+    state = Eval('deadline_state')
+    return If(state == 'overdue', 'danger',
+        If(state == 'warning', 'warning',
+            If(state == 'ok', 'success', '')))
+
+
+class DeadlineMixin:
+    __slots__ = ()
+    # Fields whose change recomputes the due date
+    _deadline_fields = set()
+    # Values of the state field in which the deadline runs (None: always)
+    _deadline_states = None
+    _deadline_state_field = 'state'
+
+    due_date = fields.Date("Due Date", readonly=True)
+    days_left = fields.Function(
+        fields.Integer("Days Left",
+            help="Calendar days until the due date (negative when late)."),
+        'get_deadline_info')
+    deadline_state = fields.Function(
+        fields.Selection(DEADLINE_STATES, "Deadline"), 'get_deadline_info',
+        searcher='search_deadline_state')
+    deadline_colour = fields.Function(
+        fields.Char("Deadline Colour"), 'get_deadline_info')
+    overdue = fields.Boolean("Overdue", readonly=True)
+    deadline_reminded = fields.Boolean("Reminded", readonly=True)
+    deadline_escalated = fields.Boolean("Escalated", readonly=True)
+    deadline_paused_since = fields.Date(
+        "Deadline Paused Since", readonly=True,
+        help="While paused (e.g. waiting for the investor) the deadline "
+        "does not run; the paused days are added to the due date.")
+    deadline_paused_days = fields.Integer("Deadline Paused Days",
+        readonly=True)
+
+    @classmethod
+    def default_overdue(cls):
+        return False
+
+    @classmethod
+    def default_deadline_reminded(cls):
+        return False
+
+    @classmethod
+    def default_deadline_escalated(cls):
+        return False
+
+    @classmethod
+    def default_deadline_paused_days(cls):
+        return 0
+
+    def get_deadline_start(self):
+        "Return the date the deadline counts from, or None"
+        raise NotImplementedError
+
+    def get_deadline_duration(self):
+        "Return (days, 'working' or 'calendar'), or None"
+        raise NotImplementedError
+
+    def get_deadline_recipients(self):
+        "Return the users reminded before the due date"
+        return []
+
+    def get_deadline_escalation_recipients(self):
+        "Return the users told when the deadline is missed"
+        return self.get_deadline_recipients()
+
+    @property
+    def deadline_running(self):
+        if self._deadline_states is None:
+            return True
+        return getattr(self, self._deadline_state_field, None) in (
+            self._deadline_states)
+
+    def compute_due_date(self):
+        Calendar = Pool().get('kz.calendar')
+        start = self.get_deadline_start()
+        duration = self.get_deadline_duration()
+        if not start or not duration:
+            return None
+        days, unit = duration
+        due_date = Calendar.add_days(start, days, unit)
+        if self.deadline_paused_days:
+            due_date = Calendar.add_calendar_days(
+                due_date, self.deadline_paused_days)
+        return due_date
+
+    def compute_fields(self, field_names=None):
+        values = super().compute_fields(field_names=field_names)
+        if (field_names is None
+                or field_names & (self._deadline_fields
+                    | {'deadline_paused_days'})):
+            due_date = self.compute_due_date()
+            if getattr(self, 'due_date', None) != due_date:
+                values['due_date'] = due_date
+                # A new due date gets its own reminder and escalation
+                values['overdue'] = False
+                values['deadline_reminded'] = False
+                values['deadline_escalated'] = False
+        return values
+
+    @classmethod
+    def _deadline_today(cls):
+        return Pool().get('ir.date').today()
+
+    @classmethod
+    def get_deadline_info(cls, records, names):
+        Configuration = Pool().get('kz.configuration')
+        config = Configuration(1)
+        today = cls._deadline_today()
+        result = {n: {} for n in names}
+        colours = {
+            'ok': config.colour_ok,
+            'warning': config.colour_warning,
+            'overdue': config.colour_overdue,
+            }
+        for record in records:
+            days_left = state = None
+            if record.due_date and record.deadline_running:
+                if record.deadline_paused_since:
+                    state = 'paused'
+                    days_left = (record.due_date
+                        - record.deadline_paused_since).days
+                else:
+                    days_left = (record.due_date - today).days
+                    if days_left < 0:
+                        state = 'overdue'
+                    elif days_left < config.warning_days:
+                        state = 'warning'
+                    else:
+                        state = 'ok'
+            values = {
+                'days_left': days_left,
+                'deadline_state': state,
+                'deadline_colour': colours.get(state),
+                }
+            for name in names:
+                result[name][record.id] = values[name]
+        return result
+
+    @classmethod
+    def _deadline_running_domain(cls):
+        domain = [('due_date', '!=', None)]
+        if cls._deadline_states is not None:
+            domain.append(
+                (cls._deadline_state_field, 'in', list(cls._deadline_states)))
+        return domain
+
+    @classmethod
+    def search_deadline_state(cls, name, clause):
+        Configuration = Pool().get('kz.configuration')
+        _, operator, value = clause[:3]
+        today = cls._deadline_today()
+        warning = today + dt.timedelta(days=Configuration(1).warning_days)
+        running = cls._deadline_running_domain()
+        by_state = {
+            'overdue': [('due_date', '<', today),
+                ('deadline_paused_since', '=', None)],
+            'warning': [('due_date', '>=', today),
+                ('due_date', '<', warning),
+                ('deadline_paused_since', '=', None)],
+            'ok': [('due_date', '>=', warning),
+                ('deadline_paused_since', '=', None)],
+            'paused': [('deadline_paused_since', '!=', None)],
+            }
+        values = value if operator in {'in', 'not in'} else [value]
+        domain = ['OR'] + [
+            running + by_state[v] for v in values if v in by_state]
+        if len(domain) == 1:
+            domain = [('id', '=', -1)]
+        if operator in {'!=', 'not in'}:
+            return ['NOT', domain]
+        return domain
+
+    @classmethod
+    def pause_deadline(cls, records):
+        today = cls._deadline_today()
+        for record in records:
+            if record.deadline_paused_since:
+                raise DeadlineError(gettext(
+                        'kz_base.msg_deadline_already_paused',
+                        record=record.rec_name))
+        cls.write(list(records), {'deadline_paused_since': today})
+
+    @classmethod
+    def resume_deadline(cls, records):
+        today = cls._deadline_today()
+        for record in records:
+            if not record.deadline_paused_since:
+                raise DeadlineError(gettext(
+                        'kz_base.msg_deadline_not_paused',
+                        record=record.rec_name))
+        to_write = []
+        for record in records:
+            paused = (today - record.deadline_paused_since).days
+            to_write.extend([[record], {
+                        'deadline_paused_since': None,
+                        'deadline_paused_days': (
+                            (record.deadline_paused_days or 0) + paused),
+                        }])
+        if to_write:
+            cls.write(*to_write)
+
+    @classmethod
+    def check_deadlines(cls):
+        "Flag overdue records, send reminders and escalations once each"
+        pool = Pool()
+        Configuration = pool.get('kz.configuration')
+        config = Configuration(1)
+        today = cls._deadline_today()
+        running = cls._deadline_running_domain() + [
+            ('deadline_paused_since', '=', None)]
+        # A due date moved to the future clears the flags
+        cls.write(cls.search([
+                    ('overdue', '=', True),
+                    ('due_date', '>=', today),
+                    ]) or [], {'overdue': False, 'deadline_escalated': False})
+        late = cls.search(running + [
+                ('due_date', '<', today),
+                ('deadline_escalated', '=', False),
+                ])
+        for record in late:
+            notify_users(record.get_deadline_escalation_recipients(),
+                gettext('kz_base.msg_deadline_overdue_label',
+                    record=record.rec_name),
+                gettext('kz_base.msg_deadline_overdue_description',
+                    record=record.rec_name, due_date=record.due_date),
+                [record])
+        if late:
+            cls.write(late, {
+                    'overdue': True,
+                    'deadline_escalated': True,
+                    'deadline_reminded': True,
+                    })
+        remind_until = today + dt.timedelta(days=config.reminder_days)
+        soon = cls.search(running + [
+                ('due_date', '>=', today),
+                ('due_date', '<=', remind_until),
+                ('deadline_reminded', '=', False),
+                ])
+        for record in soon:
+            notify_users(record.get_deadline_recipients(),
+                gettext('kz_base.msg_deadline_reminder_label',
+                    record=record.rec_name),
+                gettext('kz_base.msg_deadline_reminder_description',
+                    record=record.rec_name, due_date=record.due_date),
+                [record])
+        if soon:
+            cls.write(soon, {'deadline_reminded': True})
+        return late, soon
+
+
+class Deadline(Model):
+    "Deadline checks of every model with a deadline"
+    __name__ = 'kz.deadline'
+
+    @classmethod
+    def deadline_models(cls):
+        for _, klass in Pool().iterobject():
+            if (issubclass(klass, DeadlineMixin)
+                    and issubclass(klass, ModelSQL)
+                    and not klass._is_table_query()):
+                yield klass
+
+    @classmethod
+    def check_deadlines(cls):
+        "Run the daily deadline check of every model with a deadline"
+        for klass in cls.deadline_models():
+            klass.check_deadlines()

@@ -1,0 +1,73 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"Test-only models of the deadline and approval engines"
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.kz_base.approval import ApprovalMixin
+from trytond.modules.kz_base.deadline import DeadlineMixin
+
+
+class TestDeadline(DeadlineMixin, ModelSQL, ModelView):
+    "Test Deadline"
+    __name__ = 'kz.test.deadline'
+    _deadline_fields = {'start', 'days', 'unit'}
+    _deadline_states = ('open',)
+    name = fields.Char("Name")
+    start = fields.Date("Start")
+    days = fields.Integer("Days")
+    unit = fields.Selection([
+            ('working', "Working"), ('calendar', "Calendar")], "Unit")
+    state = fields.Selection([
+            ('open', "Open"), ('done', "Done")], "State")
+    responsible = fields.Many2One('res.user', "Responsible")
+
+    @classmethod
+    def default_state(cls):
+        return 'open'
+
+    @classmethod
+    def default_unit(cls):
+        return 'calendar'
+
+    def get_deadline_start(self):
+        return self.start
+
+    def get_deadline_duration(self):
+        if self.days is not None:
+            return self.days, self.unit
+
+    def get_deadline_recipients(self):
+        return [self.responsible] if self.responsible else []
+
+
+class TestApproval(ApprovalMixin, ModelSQL, ModelView):
+    "Test Approval"
+    __name__ = 'kz.test.approval'
+    name = fields.Char("Name")
+    approvers = fields.One2Many(
+        'kz.test.approval.approver', 'record', "Approvers")
+    result = fields.Char("Result")
+
+    def get_approvers(self):
+        return [{
+                'sequence': a.sequence,
+                'organization': a.organization.id if a.organization else None,
+                'group': a.group.id if a.group else None,
+                } for a in self.approvers]
+
+    @classmethod
+    def approval_approved(cls, records):
+        cls.write(records, {'result': 'approved'})
+
+    @classmethod
+    def approval_rejected(cls, records):
+        cls.write(records, {'result': 'rejected'})
+
+
+class TestApprover(ModelSQL):
+    "Test Approver"
+    __name__ = 'kz.test.approval.approver'
+    record = fields.Many2One('kz.test.approval', "Record", required=True)
+    sequence = fields.Integer("Sequence")
+    organization = fields.Many2One('kz.organization', "Organisation")
+    group = fields.Many2One('res.group', "Group")

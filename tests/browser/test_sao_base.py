@@ -1,0 +1,54 @@
+# This file is part of the KZ Investment Platform.
+"""Browser test: an administrator logs into sao, opens the Investment
+Platform menu and the list of regions."""
+import unittest
+
+from tests import support
+
+DATABASE = 'test_browser_base'
+
+
+class SaoBaseTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        support.create_database(DATABASE)
+        cls.server = support.running_server(DATABASE)
+        cls.url = cls.server.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__(None, None, None)
+        support.drop_database(DATABASE)
+
+    def test_admin_opens_regions(self):
+        "The administrator sees the Investment Platform menu and 20 regions"
+        with support.browser_page() as page:
+            support.sao_login(
+                page, self.url, DATABASE, 'admin', support.ADMIN_PASSWORD)
+            menu = page.locator('#menu')
+            menu.get_by_text('Investment Platform', exact=True).wait_for()
+            support.sao_open_menu(
+                page, 'Investment Platform', 'Reference Data', 'Regions')
+            tab = page.locator('#tabcontent')
+            tab.get_by_text('Ulytau Region').wait_for()
+            rows = tab.locator('.treeview tbody tr:visible')
+            self.assertEqual(rows.count(), 20)
+            self.assertTrue(tab.get_by_text('Astana', exact=True).count())
+            support.screenshot(page, 'admin_regions')
+
+    def test_akimat_menu(self):
+        "A demo akimat user sees the platform menu but not its settings"
+        with support.browser_page() as page:
+            support.sao_login(
+                page, self.url, DATABASE, 'akimat.astana',
+                support.DEMO_PASSWORD)
+            menu = page.locator('#menu')
+            menu.get_by_text('Investment Platform', exact=True).wait_for()
+            support.sao_open_menu(
+                page, 'Investment Platform', 'Reference Data', 'Regions')
+            page.locator('#tabcontent').get_by_text('Ulytau Region') \
+                .wait_for()
+            self.assertEqual(menu.get_by_text('Settings', exact=True).count(),
+                0)
+            support.screenshot(page, 'akimat_menu')

@@ -1,0 +1,67 @@
+# This file is part of the KZ Investment Platform.
+"""The demo data loads on a database with every addon, and every demo
+user gets its organisation and the groups of its role."""
+import os
+import unittest
+
+from tests import support
+
+DATABASE = 'test_integration_demo'
+
+
+class DemoDataTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        support.create_database(DATABASE)
+
+    @classmethod
+    def tearDownClass(cls):
+        support.drop_database(DATABASE)
+
+    def test_demo_users_and_rule_context(self):
+        "Each demo user has an organisation, a role and its rule context"
+        from proteus import Model
+        from proteus import config as pconfig
+        config = pconfig.set_trytond(
+            database=DATABASE, config_file=support.config_file())
+        User = Model.get('res.user')
+        akimat, = User.find([('login', '=', 'akimat.astana')])
+        self.assertEqual(akimat.kz_organization.kind, 'akimat')
+        self.assertEqual(akimat.kz_region.code, '710000000')
+        groups = {g.name for g in akimat.groups}
+        self.assertIn('Regional Front Office (Akimat)', groups)
+        for login in ['embassy', 'kazinvest', 'ministry', 'atameken',
+                'authorized', 'taskforce', 'council', 'prosecutor.astana',
+                'genprosecutor', 'damu.officer', 'damu.manager', 'bank']:
+            with self.subTest(login=login):
+                user, = User.find([('login', '=', login)])
+                self.assertTrue(user.kz_organization)
+                self.assertTrue(user.roles)
+        Organization = Model.get('kz.organization')
+        self.assertEqual(
+            len(Organization.find([('kind', '=', 'akimat')])), 20)
+        # Loading a second time changes nothing
+        self.assertEqual(len(User.find([('login', '=', 'authorized')])), 1)
+        config  # keep the connection alive for the finds above
+
+    def test_translations_loaded(self):
+        "Russian and Kazakh are translatable and carry region names"
+        from proteus import Model
+        from proteus import config as pconfig
+        pconfig.set_trytond(
+            database=DATABASE, config_file=support.config_file())
+        Lang = Model.get('ir.lang')
+        codes = {l.code for l in Lang.find([('translatable', '=', True)])}
+        self.assertTrue({'ru', 'kk'} <= codes)
+        Region = Model.get('kz.region')
+        with pconfig.get_config().set_context(language='ru'):
+            astana, = Region.find([('code', '=', '710000000')])
+            self.assertEqual(astana.name, 'Астана')
+        with pconfig.get_config().set_context(language='kk'):
+            abai, = Region.find([('code', '=', '100000000')])
+            self.assertEqual(abai.name, 'Абай облысы')
+
+
+if os.environ.get('KZ_SKIP_INTEGRATION'):
+    del DemoDataTestCase

@@ -1,0 +1,78 @@
+# This file is part of the KZ Investment Platform.
+"""Run every test of every addon and of tests/ on PostgreSQL.
+
+Called by `./platform test` with the test cluster started; each suite runs
+in its own process (trytond reads its test settings at import time) and
+the last line is the plain summary 'N passed, N failed, N skipped'.
+
+    run_all.py [--only SUITE ...]   SUITE: an addon name, 'browser' or 'tests'
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.environ['KZ_ROOT']
+ADDONS = os.environ['KZ_ADDONS'].split()
+PG_PORT = os.environ['KZ_PG_PORT']
+
+
+def suites():
+    for addon in ADDONS:
+        yield addon, [f'trytond.modules.{addon}.tests'], {
+            'DB_NAME': f'test_{addon}'}
+    yield 'tests', ['tests.integration'], {'DB_NAME': 'test_integration'}
+    yield 'browser', ['tests.browser'], {'DB_NAME': 'test_browser'}
+
+
+def run_suite(name, targets, extra_env):
+    env = dict(os.environ)
+    env.update({
+            'TRYTOND_DATABASE_URI': f'postgresql://postgres@127.0.0.1:{PG_PORT}/',
+            'DB_CACHE': os.path.join(ROOT, 'var', 'db-cache'),
+            'TRYTOND_CONFIG': os.environ['KZ_TEST_CONFIG'],
+            'PYTHONPATH': ROOT + os.pathsep + env.get('PYTHONPATH', ''),
+            'PYTHONWARNINGS': 'ignore::DeprecationWarning',
+            })
+    env.update(extra_env)
+    with tempfile.NamedTemporaryFile('r', suffix='.json') as result:
+        env['KZ_RESULT_FILE'] = result.name
+        start = time.monotonic()
+        print(f"\n===== {name}: {' '.join(targets)}", flush=True)
+        process = subprocess.run(
+            [sys.executable, os.path.join(ROOT, 'tests', 'unit_runner.py'),
+                *targets], env=env, cwd=ROOT)
+        try:
+            counts = json.load(result)
+        except ValueError:
+            counts = {'run': 0, 'passed': 0, 'failed': 1, 'skipped': 0}
+        if process.returncode and not counts['failed']:
+            counts['failed'] = 1
+        print(f"===== {name}: {counts['passed']} passed, "
+            f"{counts['failed']} failed, {counts['skipped']} skipped "
+            f"in {time.monotonic() - start:.0f}s", flush=True)
+        return counts
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--only', nargs='*', default=None)
+    args = parser.parse_args()
+    total = {'passed': 0, 'failed': 0, 'skipped': 0}
+    for name, targets, extra_env in suites():
+        if args.only and name not in args.only:
+            continue
+        counts = run_suite(name, targets, extra_env)
+        for key in total:
+            total[key] += counts[key]
+    print()
+    print(f"{total['passed']} passed, {total['failed']} failed, "
+        f"{total['skipped']} skipped")
+    return 1 if total['failed'] or not total['passed'] else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

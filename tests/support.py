@@ -1,0 +1,160 @@
+# This file is part of the KZ Investment Platform.
+"""Helpers for tests that need a whole platform: a database with every
+addon and the demo data, a running trytond serving sao, and a headless
+Chromium driven by Playwright."""
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.environ.get('KZ_ROOT') or os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.dirname(sys.executable)
+PGBIN = os.environ.get('PGBIN', '/usr/lib/postgresql/15/bin')
+ADMIN_PASSWORD = 'kz-admin-2026'
+DEMO_PASSWORD = 'kz-demo-2026'
+ARTIFACTS = os.path.join(ROOT, 'tests', 'artifacts')
+CHROMIUM_ARGS = [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update',
+    '--disable-sync',
+    ]
+
+
+def addons():
+    return os.environ.get('KZ_ADDONS', 'kz_base').split()
+
+
+def config_file():
+    return os.environ['KZ_TEST_CONFIG']
+
+
+def _pg(*args):
+    port = os.environ['KZ_PG_PORT']
+    return [os.path.join(PGBIN, args[0]), '-h', '127.0.0.1', '-p', port,
+        '-U', 'postgres', *args[1:]]
+
+
+def create_database(name, modules=None):
+    "Create the database from scratch with the modules and the demo data"
+    subprocess.run(_pg('dropdb', '--if-exists', '--force', name), check=True)
+    subprocess.run(_pg('createdb', '-E', 'UTF8', name), check=True)
+    with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
+        passfile.write(ADMIN_PASSWORD + '\n')
+        passfile.flush()
+        env = dict(os.environ, TRYTONPASSFILE=passfile.name)
+        admin = [os.path.join(BIN, 'trytond-admin'), '-c', config_file(),
+            '-d', name]
+        subprocess.run(admin + ['--all', '--email', 'admin@kz.invalid'],
+            env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(admin + ['-u', *(modules or addons()),
+                '--activate-dependencies', '-l', 'ru', 'kk'],
+            env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, os.path.join(ROOT, 'scripts',
+                'demo_data.py'), '--config', config_file(),
+            '--database', name],
+        env=dict(os.environ, KZ_DEMO_PASSWORD=DEMO_PASSWORD), check=True)
+
+
+def drop_database(name):
+    subprocess.run(_pg('dropdb', '--if-exists', '--force', name), check=True)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(database, extra_env=None):
+    "Serve sao and JSON-RPC for the database; yield the base URL"
+    port = free_port()
+    env = dict(os.environ, **(extra_env or {}))
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    # The listen address of the configuration file wins over the
+    # environment, so the server gets a copy with its own port.
+    server_config = os.path.join(ARTIFACTS, f'trytond-{database}.conf')
+    with open(config_file()) as source, open(server_config, 'w') as target:
+        for line in source:
+            if line.startswith('listen ='):
+                line = f'listen = 127.0.0.1:{port}\n'
+            target.write(line)
+    log = open(os.path.join(ARTIFACTS, f'trytond-{database}.log'), 'w')
+    process = subprocess.Popen(
+        [os.path.join(BIN, 'trytond'), '-c', server_config, '-d', database],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f'http://127.0.0.1:{port}/'
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"trytond did not start, see {log.name}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@contextlib.contextmanager
+def browser_page():
+    "Yield a Playwright page of a headless Debian Chromium"
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get('CHROMIUM', '/usr/bin/chromium'),
+            headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                viewport={'width': 1400, 'height': 900}, locale='en-US')
+            page = context.new_page()
+            page.set_default_timeout(30000)
+            yield page
+        finally:
+            browser.close()
+
+
+def sao_login(page, url, database, login, password):
+    "Log into sao through its login and password dialogs"
+    page.goto(f'{url}#{database}')
+    page.locator('#login').fill(login)
+    page.locator('.login-dialog button[type=submit]').click()
+    password_input = page.locator('.modal-dialog input[type=password]')
+    password_input.fill(password)
+    password_input.press('Enter')
+    page.locator('#menu').wait_for()
+
+
+def sao_open_menu(page, *path):
+    "Click through the menu tree: sao_open_menu(page, 'A', 'B', 'C')"
+    for name in path[:-1]:
+        row = page.locator('#menu tr', has_text=name).first
+        expander = row.locator('.expander, [class*=expander]').first
+        if expander.count():
+            expander.click()
+        else:
+            row.dblclick()
+        page.locator('#menu tr', has_text=path[path.index(name) + 1]) \
+            .first.wait_for()
+    page.locator('#menu tr', has_text=path[-1]).first.dblclick()
+
+
+def screenshot(page, name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    path = os.path.join(ARTIFACTS, f'{name}.png')
+    page.screenshot(path=path, full_page=True)
+    return path

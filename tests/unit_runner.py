@@ -1,0 +1,51 @@
+# This file is part of the KZ Investment Platform.
+"""Run the unittest suites of the named packages or modules in this process
+and write the counts as JSON to the file named by KZ_RESULT_FILE.
+
+A package runs every test_*.py module in it, so the doctest scenarios that
+test_scenario.py loads through load_tests run too."""
+import importlib
+import json
+import os
+import pkgutil
+import sys
+import unittest
+
+
+def load(names):
+    loader = unittest.defaultTestLoader
+    suite = unittest.TestSuite()
+    for name in names:
+        module = importlib.import_module(name)
+        if hasattr(module, '__path__'):
+            for info in sorted(
+                    pkgutil.iter_modules(module.__path__),
+                    key=lambda i: i.name):
+                if info.name.startswith('test_'):
+                    suite.addTests(
+                        loader.loadTestsFromName(f'{name}.{info.name}'))
+        else:
+            suite.addTests(loader.loadTestsFromModule(module))
+    return suite
+
+
+def main(names):
+    suite = load(names)
+    result = unittest.TextTestRunner(
+        verbosity=2, stream=sys.stdout, buffer=False).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(
+        result.unexpectedSuccesses)
+    counts = {
+        'run': result.testsRun,
+        'failed': failed,
+        'skipped': len(result.skipped),
+        'passed': max(0, result.testsRun - failed - len(result.skipped)),
+        }
+    if os.environ.get('KZ_RESULT_FILE'):
+        with open(os.environ['KZ_RESULT_FILE'], 'w') as fp:
+            json.dump(counts, fp)
+    return 0 if not failed and result.testsRun else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
