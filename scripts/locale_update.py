@@ -21,10 +21,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANGS = ('ru', 'kk')
 
 
-def glossary():
+def glossary(module_name):
+    "Return the shared glossary updated with the module's own"
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import glossary as module
-    return {k: {'ru': ru, 'kk': kk} for k, (ru, kk) in module.read().items()}
+    table = module.read()
+    table.update(module.read(module.module_glossary(module_name)))
+    return {k: {'ru': ru, 'kk': kk} for k, (ru, kk) in table.items()}
 
 
 def export_templates(modules):
@@ -62,9 +65,9 @@ def export_templates(modules):
 
 
 def main(modules):
-    table = glossary()
     missing = 0
     for module, entries in export_templates(modules).items():
+        table = glossary(module)
         for lang in LANGS:
             path = os.path.join(ROOT, 'addons', module, 'locale', f'{lang}.po')
             old = {}

@@ -8,6 +8,7 @@ the last line is the plain summary 'N passed, N failed, N skipped'.
     run_all.py [--only SUITE ...]   SUITE: an addon name, 'browser' or 'tests'
 """
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -18,6 +19,7 @@ import time
 ROOT = os.environ['KZ_ROOT']
 ADDONS = os.environ['KZ_ADDONS'].split()
 PG_PORT = os.environ['KZ_PG_PORT']
+DB_CACHE = None
 
 
 def suites():
@@ -28,11 +30,32 @@ def suites():
     yield 'browser', ['tests.browser'], {'DB_NAME': 'test_browser'}
 
 
+def db_cache_dir():
+    """Return the DB_CACHE directory of the current addon sources: trytond
+    keys its cache by module names only, so a changed module would reuse a
+    stale database."""
+    digest = hashlib.sha256()
+    addons_dir = os.path.join(ROOT, 'addons')
+    for dirpath, dirnames, filenames in sorted(os.walk(addons_dir)):
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if d != '__pycache__' and not d.endswith('.egg-info'))
+        for filename in sorted(filenames):
+            path = os.path.join(dirpath, filename)
+            digest.update(os.path.relpath(path, addons_dir).encode())
+            with open(path, 'rb') as fp:
+                digest.update(fp.read())
+    path = os.path.join(ROOT, 'var', 'db-cache', digest.hexdigest()[:16])
+    os.makedirs(path, exist_ok=True)
+    os.chmod(path, 0o777)
+    return path
+
+
 def run_suite(name, targets, extra_env):
     env = dict(os.environ)
     env.update({
             'TRYTOND_DATABASE_URI': f'postgresql://postgres@127.0.0.1:{PG_PORT}/',
-            'DB_CACHE': os.path.join(ROOT, 'var', 'db-cache'),
+            'DB_CACHE': DB_CACHE,
             'TRYTOND_CONFIG': os.environ['KZ_TEST_CONFIG'],
             'PYTHONPATH': ROOT + os.pathsep + env.get('PYTHONPATH', ''),
             'PYTHONWARNINGS': 'ignore::DeprecationWarning',
@@ -61,6 +84,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--only', nargs='*', default=None)
     args = parser.parse_args()
+    global DB_CACHE
+    DB_CACHE = db_cache_dir()
     total = {'passed': 0, 'failed': 0, 'skipped': 0}
     for name, targets, extra_env in suites():
         if args.only and name not in args.only:
