@@ -23,7 +23,8 @@ class Rule(metaclass=PoolMeta):
         cls.domain.help += (
             '\n- "kz_organization" as the id of the user\'s organisation'
             '\n- "kz_organizations" as the ids of it and its sub-organisations'
-            '\n- "kz_region" as the id of the region of the organisation')
+            '\n- "kz_region" as the id of the region of the organisation'
+            '\n- "kz_party" as the id of the party of the organisation')
 
     @classmethod
     def _get_cache_key(cls, model_names):
@@ -31,7 +32,8 @@ class Rule(metaclass=PoolMeta):
         key = super()._get_cache_key(model_names)
         context = User.kz_rule_context()
         return (*key, context['kz_organization'],
-            tuple(context['kz_organizations']), context['kz_region'])
+            tuple(context['kz_organizations']), context['kz_region'],
+            context['kz_party'])
 
     @classmethod
     def _get_context(cls, model_name):

@@ -1,7 +1,10 @@
 # This file is part of the KZ Investment Platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
+import time
+
 from trytond.cache import Cache
+from trytond.config import config
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
@@ -21,6 +24,24 @@ class User(metaclass=PoolMeta):
     def get_kz_region(self, name):
         if self.kz_organization and self.kz_organization.region:
             return self.kz_organization.region.id
+
+    @classmethod
+    def get_login(cls, login, parameters):
+        transaction = Transaction()
+        queued = len(transaction._atexit)
+        try:
+            return super().get_login(login, parameters)
+        finally:
+            if not config.getboolean(
+                    'kz', 'failed_login_sleep', default=False):
+                # trytond delays each login by sleeping up to 2**n seconds
+                # inside the worker once the request is done: a burst of
+                # failed logins then holds every worker and stalls all
+                # users.  The attempt counter still refuses the login
+                # after [session] max_attempt failures (HTTP 429).
+                transaction._atexit[queued:] = [
+                    entry for entry in transaction._atexit[queued:]
+                    if entry[0] is not time.sleep]
 
     @classmethod
     def on_modification(cls, mode, users, field_names=None):
@@ -47,6 +68,7 @@ class User(metaclass=PoolMeta):
                 'kz_organization': -1,
                 'kz_organizations': [],
                 'kz_region': -1,
+                'kz_party': -1,
                 }
         organizations = Organization.search([
                 ('parent', 'child_of', [organization.id]),
@@ -56,4 +78,6 @@ class User(metaclass=PoolMeta):
             'kz_organizations': sorted(o.id for o in organizations),
             'kz_region': (
                 organization.region.id if organization.region else -1),
+            'kz_party': (
+                organization.party.id if organization.party else -1),
             }

@@ -11,3 +11,20 @@ class ProjectError(UserError):
 
 class ProjectValidationError(ValidationError):
     pass
+
+
+# Module 1
+class PartyDuplicateError(ValidationError):
+    pass
+
+
+class KYCError(UserError):
+    pass
+
+
+class VisitError(UserError):
+    pass
+
+
+class InitiativeError(UserError):
+    pass

@@ -208,6 +208,20 @@ class KzBaseTestCase(ModuleTestCase):
             self.assertEqual(User.kz_rule_context()['kz_organization'], -1)
 
     @with_transaction()
+    def test_failed_login_does_not_sleep_in_worker(self):
+        "A failed login queues no sleep but is still counted"
+        import time
+        pool = Pool()
+        User = pool.get('res.user')
+        Attempt = pool.get('res.user.login.attempt')
+        transaction = Transaction()
+        for _ in range(3):
+            self.assertIsNone(User.get_login('nobody', {'password': 'x'}))
+        self.assertFalse(
+            [f for f, _, _ in transaction._atexit if f is time.sleep])
+        self.assertEqual(Attempt.count('nobody', None), 3)
+
+    @with_transaction()
     def test_party_identifier_kz_bin(self):
         "Parties accept a validated Kazakhstan BIN/IIN identifier"
         pool = Pool()
@@ -333,6 +347,51 @@ class KzBaseTestCase(ModuleTestCase):
         with self._today(dt.date(2026, 1, 12)):
             Deadline.check_deadlines()
         self.assertFalse(TestDeadline(record.id).overdue)
+
+    @with_transaction()
+    def test_deadline_notification_survives_crash(self):
+        "A check that crashes is redone and still notifies exactly once"
+        pool = Pool()
+        TestDeadline = pool.get('kz.test.deadline')
+        Deadline = pool.get('kz.deadline')
+        Notification = pool.get('res.notification')
+        User = pool.get('res.user')
+        transaction = Transaction()
+        officer, = User.create([{'name': "Officer", 'login': 'officer'}])
+        records = TestDeadline.create([{
+                    'name': f"Task {i}", 'start': dt.date(2026, 1, 1),
+                    'days': 10, 'responsible': officer.id}
+                for i in range(3)])
+        from trytond.modules.kz_base import deadline as deadline_module
+        calls = []
+        real_notify = deadline_module.notify_users
+
+        def crash_on_second(*args, **kwargs):
+            calls.append(args)
+            if len(calls) == 2:
+                raise RuntimeError("worker killed")
+            return real_notify(*args, **kwargs)
+
+        with self._today(dt.date(2026, 1, 20)):
+            # ir.cron rolls back the transaction of a crashed run: emulate
+            # it with a savepoint.
+            cursor = transaction.connection.cursor()
+            cursor.execute('SAVEPOINT before_cron')
+            with patch.object(deadline_module, 'notify_users',
+                    side_effect=crash_on_second):
+                with self.assertRaises(RuntimeError):
+                    Deadline.check_deadlines()
+            cursor.execute('ROLLBACK TO SAVEPOINT before_cron')
+            transaction.cache.clear()
+            self.assertEqual(Notification.search([]), [])
+            self.assertFalse(any(r.overdue for r in TestDeadline.browse(
+                        [r.id for r in records])))
+            Deadline.check_deadlines()
+            Deadline.check_deadlines()
+        notifications = Notification.search([('user', '=', officer.id)])
+        self.assertEqual(len(notifications), 3)
+        self.assertTrue(all(r.overdue for r in TestDeadline.browse(
+                    [r.id for r in records])))
 
     def _approval_setup(self):
         pool = Pool()
