@@ -37,6 +37,27 @@ class SaoBaseTestCase(unittest.TestCase):
             self.assertTrue(tab.get_by_text('Astana', exact=True).count())
             support.screenshot(page, 'admin_regions')
 
+    def test_user_html_is_escaped(self):
+        "HTML typed into a name shows as text and never runs"
+        from proteus import Model
+        from proteus import config as pconfig
+        pconfig.set_trytond(
+            database=DATABASE, config_file=support.config_file())
+        Organization = Model.get('kz.organization')
+        payload = '<img src=x onerror="window.__kzxss=1">Evil <b>Bank</b>'
+        Organization(name=payload, kind='bank').save()
+        with support.browser_page() as page:
+            support.sao_login(
+                page, self.url, DATABASE, 'admin', support.ADMIN_PASSWORD)
+            support.sao_open_menu(
+                page, 'Investment Platform', 'Reference Data',
+                'Organisations')
+            tab = page.locator('#tabcontent')
+            tab.get_by_text('Evil <b>Bank</b>', exact=False).first.wait_for()
+            self.assertIsNone(page.evaluate('window.__kzxss'))
+            self.assertEqual(tab.locator('img[src="x"]').count(), 0)
+            support.screenshot(page, 'html_escaped')
+
     def test_akimat_menu(self):
         "A demo akimat user sees the platform menu but not its settings"
         with support.browser_page() as page:
