@@ -5,7 +5,8 @@ Called by `./platform test` with the test cluster started; each suite runs
 in its own process (trytond reads its test settings at import time) and
 the last line is the plain summary 'N passed, N failed, N skipped'.
 
-    run_all.py [--only SUITE ...]   SUITE: an addon name, 'browser' or 'tests'
+    run_all.py [--only SUITE ...]   SUITE: an addon name, 'browser', 'tests'
+                                    or a test module (tests.browser.test_x)
 """
 import argparse
 import hashlib
@@ -87,9 +88,13 @@ def main():
     global DB_CACHE
     DB_CACHE = db_cache_dir()
     total = {'passed': 0, 'failed': 0, 'skipped': 0}
-    for name, targets, extra_env in suites():
-        if args.only and name not in args.only:
-            continue
+    selected = list(suites())
+    if args.only:
+        selected = [s for s in selected if s[0] in args.only]
+        # A dotted name runs that test module alone
+        selected += [(name, [name], {'DB_NAME': 'test_single'})
+            for name in args.only if '.' in name]
+    for name, targets, extra_env in selected:
         counts = run_suite(name, targets, extra_env)
         for key in total:
             total[key] += counts[key]

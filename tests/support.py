@@ -132,8 +132,17 @@ def sao_login(page, url, database, login, password):
     "Log into sao through its login and password dialogs"
     page.goto(f'{url}#{database}')
     page.locator('#login').fill(login)
-    page.locator('.login-dialog button[type=submit]').click()
     password_input = page.locator('.modal-dialog input[type=password]')
+    # The first click can come before sao has bound its handler
+    for attempt in range(3):
+        page.locator('.login-dialog button[type=submit]').click()
+        try:
+            password_input.wait_for(timeout=10000)
+            break
+        except Exception:
+            if attempt == 2:
+                screenshot(page, f'login-failed-{login}')
+                raise
     password_input.fill(password)
     password_input.press('Enter')
     page.locator('#menu').wait_for()
