@@ -37,7 +37,7 @@ def attacker(args, stop, counts, index):
     client = Client(args.url, args.database, timeout=120)
     while not stop.is_set():
         try:
-            client.login(f'intruder{index % 5}', 'wrong-password-123')
+            client.login(f'intruder{index}', 'wrong-password-123')
         except RPCError:
             counts['failed'] += 1
         except OSError:

@@ -222,6 +222,27 @@ class KzBaseTestCase(ModuleTestCase):
         self.assertEqual(Attempt.count('nobody', None), 3)
 
     @with_transaction()
+    def test_list_xlsx(self):
+        "Any list exports to an .xlsx with its list columns"
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+        pool = Pool()
+        Region = pool.get('kz.region')
+        ListXlsx = pool.get('kz.list.xlsx', type='report')
+        regions = Region.search([], order=[('code', 'ASC')])
+        oext, content, _, name = ListXlsx.execute(
+            [r.id for r in regions], {'model': 'kz.region'})
+        self.assertEqual(oext, 'xlsx')
+        sheet = load_workbook(BytesIO(content)).active
+        rows = list(sheet.values)
+        self.assertEqual(rows[1], ('Code', 'Name', 'Kind',
+                'Administrative Centre'))
+        self.assertEqual(rows[2], ('100000000', 'Abai Region', 'Oblast',
+                'Semey'))
+        self.assertEqual(len(rows), 2 + 20)
+
+    @with_transaction()
     def test_party_identifier_kz_bin(self):
         "Parties accept a validated Kazakhstan BIN/IIN identifier"
         pool = Pool()
