@@ -28,3 +28,20 @@ class VisitError(UserError):
 
 class InitiativeError(UserError):
     pass
+
+
+# Module 2 and 3
+class RoadmapError(UserError):
+    pass
+
+
+class SuspensionError(UserError):
+    pass
+
+
+class MonitoringError(UserError):
+    pass
+
+
+class ReportingError(UserError):
+    pass

@@ -5,7 +5,7 @@
 from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
-from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
 from trytond.modules.kz_base.notification import notify_users
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
@@ -30,6 +30,7 @@ class Initiative(
         ChatMixin, DeadlineMixin, Workflow, ModelSQL, ModelView):
     "Investment initiative"
     __name__ = 'ncip.initiative'
+    __string__ = "Initiative"
     _rec_name = 'name'
     _deadline_fields = {'state', 'visit_date', 'handed_date', 'extended',
         'extension_days'}
@@ -66,8 +67,13 @@ class Initiative(
         add_remove=[('investor', '=', Eval('investor', -1))],
         help="The meetings with the investor about this initiative.")
     region = fields.Many2One(
-        'kz.region', "Region", required=True, ondelete='RESTRICT',
-        states=_initiator)
+        'kz.region', "Region", ondelete='RESTRICT',
+        states={
+            'readonly': _initiator['readonly'],
+            'required': ~Eval('state').in_(['draft', 'returned']),
+            },
+        help="The region chosen for the project; its akimat receives the "
+        "initiative.")
     akimat = fields.Many2One(
         'kz.organization', "Akimat", ondelete='RESTRICT',
         domain=[('kind', '=', 'akimat'), ('region', '=', Eval('region', -1))],
@@ -159,10 +165,9 @@ class Initiative(
                     'depends': ['state'],
                     },
                 'extend': {
-                    'invisible': (~Eval('state').in_(['handed', 'assigned'])
-                        | Bool(Eval('extended'))),
+                    'invisible': ~Eval('state').in_(['handed', 'assigned']),
                     'icon': 'tryton-clock',
-                    'depends': ['state', 'extended'],
+                    'depends': ['state'],
                     },
                 'return_to_initiator': {
                     'invisible': ~Eval('state').in_(['handed', 'assigned']),
@@ -175,6 +180,12 @@ class Initiative(
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', deadline_visual()),
+            ]
 
     @classmethod
     def default_state(cls):
@@ -197,18 +208,25 @@ class Initiative(
     def default_visit_date(cls):
         return Pool().get('ir.date').today()
 
+    @classmethod
+    def region_akimat(cls, region):
+        "Return the akimat of the region when there is exactly one"
+        Organization = Pool().get('kz.organization')
+        if not region:
+            return None
+        akimats = Organization.search([
+                ('kind', '=', 'akimat'),
+                ('region', '=', region.id),
+                ], limit=2)
+        if len(akimats) == 1:
+            return akimats[0]
+
     @fields.depends('region', 'akimat')
     def on_change_region(self):
-        Organization = Pool().get('kz.organization')
         if self.akimat and self.akimat.region != self.region:
             self.akimat = None
         if self.region and not self.akimat:
-            akimats = Organization.search([
-                    ('kind', '=', 'akimat'),
-                    ('region', '=', self.region.id),
-                    ], limit=2)
-            if len(akimats) == 1:
-                self.akimat, = akimats
+            self.akimat = self.region_akimat(self.region)
 
     # Deadline (N§39: 3 wd to hand over; N§40: 30 cd + one extension)
     def get_deadline_start(self):
@@ -287,6 +305,7 @@ class Initiative(
             'meeting': meeting.id,
             'visit_date': meeting.date,
             'region': meeting.region.id if meeting.region else None,
+            'akimat': getattr(cls.region_akimat(meeting.region), 'id', None),
             'industry': meeting.industry,
             'cost': meeting.cost,
             'jobs': meeting.jobs,
@@ -300,17 +319,19 @@ class Initiative(
         values = {}
         if visit.meeting:
             values = cls.values_from_meeting(visit.meeting)
-            del values['meeting']
         values.update({
                 'name': visit.name,
                 'organization': visit.organization.id,
                 'investor': visit.investor.id,
                 'visit': visit.id,
                 'visit_date': visit.visit_date or visit.date_to,
+                'region': (visit.region.id if visit.region
+                    else values.get('region')),
+                'akimat': (
+                    getattr(cls.region_akimat(visit.region), 'id', None)
+                    if visit.region else values.get('akimat')),
                 'agreements': visit.agreements,
                 })
-        if visit.meeting:
-            values['meetings'] = [('add', [visit.meeting.id])]
         return values
 
     @classmethod
@@ -360,6 +381,8 @@ class Initiative(
                 'officer': None,
                 'assigned_date': None,
                 'return_reason': None,
+                'extended': False,
+                'extended_date': None,
                 })
         for initiative in initiatives:
             notify_users(cls._organization_users([initiative.akimat]),
@@ -476,7 +499,6 @@ class Initiative(
         for initiative, project in zip(initiatives, projects):
             initiative.project = project
         cls.save(initiatives)
-        return projects
 
     def get_project_values(self):
         "Return the values of the project passport of the initiative"
@@ -543,7 +565,7 @@ class Initiative(
 class InitiativeComment(ModelSQL, ModelView):
     "Comment on an initiative"
     __name__ = 'ncip.initiative.comment'
-    __access__ = {'initiative'}
+    __string__ = "Initiative Comment"
     initiative = fields.Many2One(
         'ncip.initiative', "Initiative", required=True, ondelete='CASCADE')
     author = fields.Many2One(
@@ -551,13 +573,13 @@ class InitiativeComment(ModelSQL, ModelView):
     organization = fields.Many2One(
         'kz.organization', "Organisation", readonly=True,
         ondelete='RESTRICT')
-    date = fields.Function(fields.DateTime("Date"), 'get_date')
     text = fields.Text("Comment", required=True,
         states={'readonly': Eval('id', -1) >= 0})
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('initiative')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.initiative, Index.Equality())))
         cls._order.insert(0, ('create_date', 'ASC'))
@@ -571,15 +593,12 @@ class InitiativeComment(ModelSQL, ModelView):
         organization = user_organization()
         return organization.id if organization else None
 
-    def get_date(self, name):
-        return self.create_date
-
     @classmethod
     def check_modification(cls, mode, comments, values=None,
             external=False):
         super().check_modification(
             mode, comments, values=values, external=external)
-        if external and mode in {'write', 'delete'}:
+        if mode == 'write' and Transaction().user:
             raise InitiativeError(gettext(
                     'kz_ncip.msg_initiative_comment_modify'))
 

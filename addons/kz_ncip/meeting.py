@@ -23,6 +23,7 @@ def user_organization():
 class Meeting(ModelSQL, ModelView):
     "Meeting with a potential investor"
     __name__ = 'ncip.meeting'
+    __string__ = "Meeting"
     _rec_name = 'subject'
     subject = fields.Char("Subject", required=True)
     date = fields.Date("Date", required=True)
@@ -37,7 +38,7 @@ class Meeting(ModelSQL, ModelView):
         'party.party', "Investor Company", required=True,
         ondelete='RESTRICT', domain=[('ncip_investor', '=', True)])
     participants = fields.One2Many(
-        'ncip.participant', 'meeting', "Participants")
+        'ncip.meeting.participant', 'meeting', "Participants")
     key_points = fields.Text("Key Points of the Talks")
     interest = fields.Text("Subject of Interest")
     cost = fields.Numeric("Indicative Cost", digits=(16, 2),
@@ -99,17 +100,11 @@ class Meeting(ModelSQL, ModelView):
         for meeting, initiative in zip(meetings, initiatives):
             meeting.initiative = initiative
         cls.save(meetings)
-        return initiatives
 
 
-class Participant(ModelSQL, ModelView):
+class ParticipantMixin:
     "Participant of a meeting or visit"
-    __name__ = 'ncip.participant'
-    __access__ = {'meeting', 'visit'}
-    meeting = fields.Many2One(
-        'ncip.meeting', "Meeting", ondelete='CASCADE')
-    visit = fields.Many2One(
-        'ncip.visit', "Visit", ondelete='CASCADE')
+    __slots__ = ()
     kind = fields.Selection(PARTICIPANT_KINDS, "Side", required=True)
     user = fields.Many2One('res.user', "Official", ondelete='RESTRICT',
         states={'invisible': Eval('kind') != 'official'})
@@ -118,15 +113,6 @@ class Participant(ModelSQL, ModelView):
     name = fields.Char("Name", required=True)
     position = fields.Char("Position")
     organization = fields.Char("Organisation")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.update({
-                Index(t, (t.meeting, Index.Equality())),
-                Index(t, (t.visit, Index.Equality())),
-                })
 
     @classmethod
     def default_kind(cls):
@@ -144,3 +130,18 @@ class Participant(ModelSQL, ModelView):
                 self.name = self.party.name
             if not self.position:
                 self.position = self.party.ncip_position
+
+
+class MeetingParticipant(ParticipantMixin, ModelSQL, ModelView):
+    "Participant of a meeting"
+    __name__ = 'ncip.meeting.participant'
+    __string__ = "Meeting Participant"
+    meeting = fields.Many2One(
+        'ncip.meeting', "Meeting", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('meeting')
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.meeting, Index.Equality())))

@@ -5,7 +5,7 @@
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import KYCError, PartyDuplicateError
@@ -23,6 +23,7 @@ KYC_STATES = [
     ('passed', "Passed"),
     ('failed', "Failed"),
     ]
+KYC_RESULT_FIELDS = {'kyc_state', 'kyc_date', 'kyc_officer'}
 KYC_CHECKS = [
     ('registration', "Registration documents"),
     ('ownership', "Beneficial owners"),
@@ -121,6 +122,19 @@ class Party(metaclass=PoolMeta):
         User = Pool().get('res.user')
         user = User(Transaction().user)
         return user.kz_organization.id if user.kz_organization else None
+
+    @classmethod
+    def check_modification(cls, mode, parties, values=None, external=False):
+        super().check_modification(
+            mode, parties, values=values, external=external)
+        # The KYC result changes only through its buttons
+        if external and Transaction().user:
+            if mode == 'write' and KYC_RESULT_FIELDS & values.keys():
+                raise KYCError(gettext('kz_ncip.msg_kyc_buttons_only'))
+            if mode == 'create' and any(
+                    p.kyc_state not in {None, 'not_started'}
+                    or p.kyc_date or p.kyc_officer for p in parties):
+                raise KYCError(gettext('kz_ncip.msg_kyc_buttons_only'))
 
     @classmethod
     def get_ncip_bin(cls, parties, name):
@@ -239,7 +253,7 @@ class PartyIdentifier(metaclass=PoolMeta):
 class KYCCheck(ModelSQL, ModelView):
     "KYC check of an investor company"
     __name__ = 'ncip.kyc.check'
-    __access__ = {'party'}
+    __string__ = "KYC Check"
     party = fields.Many2One(
         'party.party', "Company", required=True, ondelete='CASCADE')
     check = fields.Selection(KYC_CHECKS, "Check", required=True, sort=False)

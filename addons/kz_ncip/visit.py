@@ -9,7 +9,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import VisitError
-from .meeting import user_organization
+from .meeting import ParticipantMixin, user_organization
 
 STATES = [
     ('draft', "Draft"),
@@ -23,6 +23,7 @@ STATES = [
 class Visit(Workflow, ModelSQL, ModelView):
     "Visit of a potential investor"
     __name__ = 'ncip.visit'
+    __string__ = "Investor Visit"
     _rec_name = 'name'
     _draft = {'readonly': Eval('state') != 'draft'}
 
@@ -42,6 +43,9 @@ class Visit(Workflow, ModelSQL, ModelView):
     date_to = fields.Date("Planned To", required=True, states=_draft,
         domain=[If(Bool(Eval('date_from')) & Bool(Eval('date_to')),
                 ('date_to', '>=', Eval('date_from')), ())])
+    region = fields.Many2One(
+        'kz.region', "Region", ondelete='RESTRICT', states=_draft,
+        help="The region the investor considers for the project.")
     goals = fields.Text("Goals", states=_draft)
     responsible_bodies = fields.Many2Many(
         'ncip.visit-kz.organization', 'visit', 'organization',
@@ -59,7 +63,7 @@ class Visit(Workflow, ModelSQL, ModelView):
             'invisible': ~Eval('state').in_(['approved', 'done']),
             })
     participants = fields.One2Many(
-        'ncip.participant', 'visit', "Participants",
+        'ncip.visit.participant', 'visit', "Participants",
         states={
             'readonly': Eval('state') != 'approved',
             'invisible': ~Eval('state').in_(['approved', 'done']),
@@ -142,10 +146,12 @@ class Visit(Workflow, ModelSQL, ModelView):
         organization = user_organization()
         return organization.id if organization else None
 
-    @fields.depends('meeting', 'investor')
+    @fields.depends('meeting', 'investor', 'region')
     def on_change_meeting(self):
         if self.meeting and not self.investor:
             self.investor = self.meeting.investor
+        if self.meeting and not self.region:
+            self.region = self.meeting.region
 
     @classmethod
     def copy(cls, visits, default=None):
@@ -230,15 +236,30 @@ class Visit(Workflow, ModelSQL, ModelView):
                 raise VisitError(gettext(
                         'kz_ncip.msg_visit_not_done', visit=visit.rec_name))
             Initiative.check_organization(visit.organization)
-        return Initiative.create([
-                Initiative.values_from_visit(v) for v in visits])
+        Initiative.create([Initiative.values_from_visit(v) for v in visits])
 
 
 class VisitOrganization(ModelSQL):
     "Visit - Responsible Body"
     __name__ = 'ncip.visit-kz.organization'
+    __string__ = "Visit - Responsible Body"
     visit = fields.Many2One(
         'ncip.visit', "Visit", required=True, ondelete='CASCADE')
     organization = fields.Many2One(
         'kz.organization', "Organisation", required=True,
         ondelete='CASCADE')
+
+
+class VisitParticipant(ParticipantMixin, ModelSQL, ModelView):
+    "Participant of a visit"
+    __name__ = 'ncip.visit.participant'
+    __string__ = "Visit Participant"
+    visit = fields.Many2One(
+        'ncip.visit', "Visit", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('visit')
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.visit, Index.Equality())))

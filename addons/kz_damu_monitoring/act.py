@@ -1,0 +1,146 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""Act of impossibility (Annex 6) and Act of refusal to sign (Annex 7)."""
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.report import Report
+from trytond.transaction import Transaction
+
+
+class Act(Workflow, ModelSQL, ModelView):
+    "Damu monitoring act"
+    __name__ = 'damu.act'
+    _states = {'readonly': Eval('state') != 'draft'}
+    monitoring = fields.Many2One('damu.monitoring', "Monitoring",
+        required=True, ondelete='CASCADE', states=_states)
+    kind = fields.Selection([
+            ('impossibility', "Act of impossibility of monitoring"),
+            ('refusal', "Act of refusal to sign"),
+            ], "Kind", required=True, states=_states)
+    kind_string = kind.translated('kind')
+    date = fields.Date("Date", states={
+            'readonly': _states['readonly'],
+            'required': Eval('state') == 'issued',
+            })
+    director = fields.Char("Director", states=_states,
+        help="Director or deputy director of the regional branch.")
+    specialists = fields.Char("Specialists", states=_states)
+    counterparty = fields.Function(fields.Char("Counterparty"),
+        'get_counterparty')
+    document = fields.Char("Document", states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'refusal',
+            })
+    sent_date = fields.Date("Sent On", states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'refusal',
+            })
+    sent_method = fields.Char("Sent By", states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'refusal',
+            }, help="Mail, registered letter, courier...")
+    sign_by_date = fields.Date("To Sign By", states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'refusal',
+            })
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('issued', "Issued"),
+            ], "State", readonly=True, required=True)
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('monitoring')
+        cls._order.insert(0, ('date', 'DESC'))
+        cls._transitions |= {('draft', 'issued')}
+        cls._buttons.update({
+                'issue': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_document(cls):
+        return "Monitoring report"
+
+    def get_rec_name(self, name):
+        return f'{self.kind_string} — {self.monitoring.rec_name}'
+
+    def get_counterparty(self, name):
+        contract = self.monitoring.contract
+        if self.kind == 'refusal' and contract.kind != 'grant':
+            return contract.bank.rec_name
+        return contract.entrepreneur
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('issued')
+    def issue(cls, acts):
+        "Issue the act; the 1 working day deadline of D§39 is met"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        today = pool.get('ir.date').today()
+        cls.write([a for a in acts if not a.date], {'date': today})
+        Monitoring._close_deadlines(
+            [a.monitoring for a in acts if a.kind == 'refusal'],
+            {'refusal_act'})
+
+
+class ActReport(Report):
+    "Act of impossibility of monitoring (Annex 6)"
+    __name__ = 'damu.act.impossibility'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['today'] = Pool().get('ir.date').today()
+        context['user'] = Pool().get('res.user')(Transaction().user)
+        context['act_text'] = cls.act_text
+        return context
+
+    @classmethod
+    def act_text(cls, act):
+        "Return the paragraphs of the act in the user's language"
+        Lang = Pool().get('ir.lang')
+        lang = Lang.get()
+        blank = '________________'
+
+        def date(value):
+            return lang.strftime(value) if value else '___.___.___'
+        contract = act.monitoring.contract
+        values = {
+            'director': act.director or blank,
+            'specialists': act.specialists or blank,
+            'counterparty': act.counterparty,
+            'entrepreneur': contract.entrepreneur,
+            'number': contract.number,
+            'sent_date': date(act.sent_date),
+            'sent_method': act.sent_method or blank,
+            'document': act.document or blank,
+            'sign_by_date': date(act.sign_by_date),
+            'date': date(act.date or Pool().get('ir.date').today()),
+            }
+        if act.kind == 'refusal':
+            return [
+                gettext('kz_damu_monitoring.msg_act_refusal_text', **values),
+                gettext('kz_damu_monitoring.msg_act_refusal_unsigned',
+                    **values),
+                ]
+        return [gettext('kz_damu_monitoring.msg_act_impossibility_text',
+                **values)]
+
+
+class RefusalActReport(ActReport):
+    "Act of refusal to sign (Annex 7)"
+    __name__ = 'damu.act.refusal'

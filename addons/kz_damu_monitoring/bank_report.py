@@ -1,0 +1,440 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""The banks' monthly report on current monitoring (Annex 4, D§21)."""
+import datetime as dt
+import logging
+import time
+
+from sql.functions import CurrentTimestamp
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from . import annex4
+from .exceptions import BankReportError, ImportFileError
+
+logger = logging.getLogger(__name__)
+AMOUNT = dict(digits=(16, 2))
+
+
+def first_of_month(date):
+    return date.replace(day=1)
+
+
+def next_month(date):
+    return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
+    "Bank monthly report (Annex 4)"
+    __name__ = 'damu.bank.report'
+    _deadline_fields = {'period'}
+    _deadline_states = {'expected'}
+    bank = fields.Many2One('kz.organization', "Bank", required=True,
+        ondelete='RESTRICT', domain=[('kind', 'in', ['bank',
+                    'leasing_company'])],
+        states={'readonly': Eval('state') != 'expected'})
+    period = fields.Date("Month", required=True,
+        states={'readonly': Eval('state') != 'expected'},
+        help="The first day of the reported month.")
+    received_date = fields.Date("Received On", readonly=True)
+    filename = fields.Char("File Name", readonly=True)
+    lines = fields.One2Many('damu.bank.report.line', 'report', "Lines",
+        readonly=True)
+    line_count = fields.Function(fields.Integer("Rows"), 'get_line_count')
+    state = fields.Selection([
+            ('expected', "Expected"),
+            ('received', "Received"),
+            ], "State", readonly=True, required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('bank_period_unique', Unique(t, t.bank, t.period),
+                'kz_damu_monitoring.msg_bank_report_unique'),
+            ]
+        cls._order.insert(0, ('period', 'DESC'))
+        cls._transitions |= {('expected', 'received')}
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', deadline_visual()),
+            ]
+
+    @classmethod
+    def default_state(cls):
+        return 'expected'
+
+    def get_rec_name(self, name):
+        return f'{self.bank.rec_name} {self.period:%m.%Y}'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('bank.rec_name',) + tuple(clause[1:])]
+
+    @classmethod
+    def get_line_count(cls, reports, name):
+        Line = Pool().get('damu.bank.report.line')
+        return {r.id: Line.search_count([('report', '=', r.id)])
+            for r in reports}
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('period'):
+            values['period'] = first_of_month(values['period'])
+        return values
+
+    def get_deadline_start(self):
+        return next_month(self.period) if self.period else None
+
+    def get_deadline_duration(self):
+        "Due by the 5th of the next month (D§21)"
+        Configuration = Pool().get('kz.configuration')
+        return Configuration(1).damu_bank_report_day - 1, 'calendar'
+
+    def get_deadline_recipients(self):
+        return list(self.bank.users)
+
+    def get_deadline_escalation_recipients(self):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        group = ModelData.get_id('kz_base', 'group_damu_officer')
+        return self.get_deadline_recipients() + User.search(
+            [('groups', '=', group)])
+
+    @classmethod
+    @Workflow.transition('received')
+    def receive_report(cls, reports):
+        pass
+
+    @classmethod
+    def create_expected(cls, date=None):
+        """Expect a report of the previous month from every bank with an
+        active subsidy or guarantee contract; a missing one turns overdue
+        after the 5th through the daily deadline check"""
+        pool = Pool()
+        Contract = pool.get('damu.contract')
+        if date is None:
+            date = pool.get('ir.date').today()
+        period = first_of_month(first_of_month(date) - dt.timedelta(days=1))
+        banks = {c.bank for c in Contract.search([
+                    ('state', '=', 'active'),
+                    ('kind', 'in', ['subsidy', 'guarantee']),
+                    ('contract_date', '<', next_month(period)),
+                    ])}
+        existing = {r.bank for r in cls.search([('period', '=', period)])}
+        return cls.create([{'bank': b.id, 'period': period}
+                for b in sorted(banks - existing, key=lambda b: b.id)])
+
+    @classmethod
+    def import_rows(cls, report, rows):
+        """Store the rows as the report's lines and update the contracts'
+        debt; return the number of lines"""
+        pool = Pool()
+        Line = pool.get('damu.bank.report.line')
+        Contract = pool.get('damu.contract')
+        contracts = {c['number']: (c['id'], c['entrepreneur_bin'])
+            for c in Contract.search_read([
+                    ('bank', '=', report.bank.id),
+                    ('kind', 'in', ['subsidy', 'guarantee']),
+                    ], fields_names=['number', 'entrepreneur_bin'])}
+        Line.delete(Line.search([('report', '=', report.id)]))
+        to_create, updates = [], {}
+        for sheet_row, values in rows:
+            contract_id, _ = contracts.get(
+                values['agreement_number'], (None, None))
+            to_create.append(dict(values, report=report.id,
+                    sheet_row=sheet_row, contract=contract_id))
+            if contract_id:
+                updates[contract_id] = values
+        Line.create(to_create)
+        debt_date = next_month(report.period) - dt.timedelta(days=1)
+        cls._update_contract_debts(updates, debt_date)
+        return len(to_create)
+
+    @classmethod
+    def _update_contract_debts(cls, updates, debt_date):
+        """Write the reported debt on the contracts: one UPDATE per contract
+        (a bank report updates tens of thousands of contracts; the ORM
+        write costs a read and a validation per record)"""
+        pool = Pool()
+        Contract = pool.get('damu.contract')
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        table = Contract.__table__()
+        columns = [table.outstanding_debt, table.overdue_principal,
+            table.principal_overdue_days, table.interest_overdue_days,
+            table.guarantee_balance, table.debt_date, table.write_date,
+            table.write_uid]
+        for contract_id, values in updates.items():
+            cursor.execute(*table.update(columns, [
+                        values['outstanding_debt'],
+                        values['overdue_principal'],
+                        values['principal_overdue_days'],
+                        values['interest_overdue_days'],
+                        values.get('guarantee_obligation'),
+                        debt_date, CurrentTimestamp(), transaction.user,
+                        ], where=table.id == contract_id))
+        # The records read before must see the new values
+        transaction.counter += 1
+        for cache in transaction.cache.values():
+            if Contract.__name__ in cache:
+                for contract_id in updates:
+                    cache[Contract.__name__].pop(contract_id, None)
+
+    @classmethod
+    def check_rows(cls, bank, rows):
+        "Return [(sheet row, reason)] of rows that match no contract"
+        Contract = Pool().get('damu.contract')
+        known = {}
+        for contract in Contract.search_read([('bank', '=', bank.id)],
+                fields_names=['number', 'entrepreneur_bin']):
+            known[contract['number']] = contract['entrepreneur_bin']
+        errors = []
+        for sheet_row, values in rows:
+            number = values['agreement_number']
+            if number not in known:
+                errors.append((sheet_row, gettext(
+                            'kz_damu_monitoring.msg_import_unknown_contract',
+                            number=number)))
+            elif known[number] != values['borrower_bin']:
+                errors.append((sheet_row, gettext(
+                            'kz_damu_monitoring.msg_import_bin_mismatch',
+                            number=number, bin=values['borrower_bin'])))
+        return errors
+
+
+class BankReportLine(ModelSQL, ModelView):
+    "Bank monthly report line (Annex 4)"
+    __name__ = 'damu.bank.report.line'
+    report = fields.Many2One('damu.bank.report', "Report", required=True,
+        ondelete='CASCADE')
+    sheet_row = fields.Integer("Sheet Row", readonly=True)
+    contract = fields.Many2One('damu.contract', "Contract",
+        ondelete='SET NULL', readonly=True)
+    row_number = fields.Integer("1. No.")
+    bank_name = fields.Char("2. Bank")
+    region_name = fields.Char("3. Region")
+    borrower = fields.Char("4. Borrower")
+    borrower_bin = fields.Char("5. IIN/BIN")
+    legal_status = fields.Char("6. Legal Status")
+    agreement_number = fields.Char("7. Loan Agreement")
+    agreement_date = fields.Date("8. Agreement Date")
+    term_months = fields.Integer("9. Term (months)")
+    loan_amount = fields.Numeric("10. Loan Amount", **AMOUNT)
+    interest_rate = fields.Numeric("11. Interest Rate", **AMOUNT)
+    grace_principal = fields.Integer("12. Grace on Principal")
+    grace_interest = fields.Integer("13. Grace on Interest")
+    issue_date = fields.Date("14. Issue Date")
+    disbursed_amount = fields.Numeric("15. Disbursed", **AMOUNT)
+    outstanding_debt = fields.Numeric("16. Outstanding Debt", **AMOUNT)
+    guarantee_number = fields.Char("17. Guarantee Agreement")
+    guarantee_date = fields.Date("18. Guarantee Date")
+    guarantee_amount = fields.Numeric("19. Guarantee Amount", **AMOUNT)
+    guarantee_obligation = fields.Numeric(
+        "20. Guarantee Obligation", **AMOUNT)
+    overdue_principal = fields.Numeric("21. Overdue Principal", **AMOUNT)
+    principal_overdue_days = fields.Integer("22. Principal Days Overdue")
+    interest_overdue_days = fields.Integer("23. Interest Days Overdue")
+    purpose = fields.Char("24. Object of Lending")
+    activity_code = fields.Char("25. CCEA Code")
+    business_status = fields.Char("26. Business (start-up/active)")
+    availability_period = fields.Char("27. Availability Period")
+    bank_decision_date = fields.Date("28. Bank Decision Date")
+    classification = fields.Char("29. Classification Category")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('report')
+        cls._order.insert(0, ('sheet_row', 'ASC'))
+
+
+class ImportAnnex4(Wizard):
+    "Import a bank monthly report (Annex 4)"
+    __name__ = 'damu.bank.report.import'
+    start = StateView('damu.bank.report.import.start',
+        'kz_damu_monitoring.bank_report_import_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Check and Import", 'check', 'tryton-ok', default=True),
+            ])
+    check = StateTransition()
+    errors = StateView('damu.bank.report.import.result',
+        'kz_damu_monitoring.bank_report_import_errors_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel', default=True),
+            Button("Import Valid Rows", 'import_valid', 'tryton-ok'),
+            ])
+    import_valid = StateTransition()
+    done = StateView('damu.bank.report.import.result',
+        'kz_damu_monitoring.bank_report_import_done_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def default_start(self, fields):
+        pool = Pool()
+        User = pool.get('res.user')
+        today = pool.get('ir.date').today()
+        values = {
+            'period': first_of_month(first_of_month(today)
+                - dt.timedelta(days=1)),
+            }
+        context = Transaction().context
+        if context.get('active_model') == 'damu.bank.report' and (
+                context.get('active_id')):
+            report = pool.get('damu.bank.report')(context['active_id'])
+            values.update(bank=report.bank.id, period=report.period)
+        else:
+            organization = User(Transaction().user).kz_organization
+            if organization and organization.kind in {
+                    'bank', 'leasing_company'}:
+                values['bank'] = organization.id
+        return values
+
+    def _read(self):
+        Configuration = Pool().get('kz.configuration')
+        config = Configuration(1)
+        data = self.start.file
+        if not data:
+            raise ImportFileError(gettext(
+                    'kz_damu_monitoring.msg_import_file_missing'))
+        started = time.monotonic()
+
+        def progress(row):
+            logger.info("Annex 4 %s: %s rows read in %.1fs",
+                self.start.filename, row, time.monotonic() - started)
+        try:
+            rows, errors = annex4.read(bytes(data),
+                config.damu_max_upload_mb * 1024 * 1024,
+                config.damu_max_uncompressed_mb * 1024 * 1024,
+                progress=progress)
+        except annex4.FileError as error:
+            raise ImportFileError(gettext(
+                    'kz_damu_monitoring.' + error.args[0],
+                    filename=self.start.filename or ''))
+        messages = []
+        for sheet_row, row_errors in errors:
+            messages.append((sheet_row, '; '.join(
+                        gettext('kz_damu_monitoring.msg_import_cell_'
+                            + reason, column=column)
+                        for column, reason in row_errors)))
+        bad = {r for r, _ in messages}
+        unknown = Pool().get('damu.bank.report').check_rows(
+            self.start.bank, rows)
+        messages.extend(unknown)
+        bad |= {r for r, _ in unknown}
+        valid = [(r, v) for r, v in rows if r not in bad]
+        if not valid and not messages:
+            raise ImportFileError(gettext(
+                    'kz_damu_monitoring.msg_import_file_empty',
+                    filename=self.start.filename or ''))
+        return valid, sorted(messages)
+
+    def _report(self):
+        pool = Pool()
+        Report = pool.get('damu.bank.report')
+        reports = Report.search([
+                ('bank', '=', self.start.bank.id),
+                ('period', '=', first_of_month(self.start.period)),
+                ])
+        if reports:
+            report, = reports
+            if report.state == 'received' and not self.start.replace:
+                raise BankReportError(gettext(
+                        'kz_damu_monitoring.msg_bank_report_received',
+                        report=report.rec_name))
+        else:
+            report, = Report.create([{
+                        'bank': self.start.bank.id,
+                        'period': self.start.period,
+                        }])
+        return report
+
+    def _import(self, rows, messages):
+        pool = Pool()
+        Report = pool.get('damu.bank.report')
+        Monitoring = pool.get('damu.monitoring')
+        report = self._report()
+        count = Report.import_rows(report, rows)
+        if report.state == 'expected':
+            Report.write([report], {
+                    'received_date': pool.get('ir.date').today()})
+            Report.receive_report([report])
+        Report.write([report], {'filename': self.start.filename})
+        # A bank's report may start unplanned monitorings by Damu (D§4)
+        with without_check_access():
+            Monitoring.create_overdue_monitorings()
+        self.done.report = report
+        self.done.imported = count
+        self.done.rejected = len(messages)
+        self.done.errors = '\n'.join(
+            gettext('kz_damu_monitoring.msg_import_row', row=r, error=e)
+            for r, e in messages)
+
+    def transition_check(self):
+        rows, messages = self._read()
+        self.done.imported = 0
+        self.done.valid = len(rows)
+        self.done.rejected = len(messages)
+        self.done.errors = '\n'.join(
+            gettext('kz_damu_monitoring.msg_import_row', row=r, error=e)
+            for r, e in messages)
+        if messages:
+            return 'errors'
+        self._import(rows, messages)
+        return 'done'
+
+    def default_errors(self, fields):
+        return {
+            'valid': self.done.valid,
+            'rejected': self.done.rejected,
+            'errors': self.done.errors,
+            }
+
+    def transition_import_valid(self):
+        rows, messages = self._read()
+        if not rows:
+            raise ImportFileError(gettext(
+                    'kz_damu_monitoring.msg_import_nothing_valid'))
+        self._import(rows, messages)
+        return 'done'
+
+    def default_done(self, fields):
+        return {
+            'report': self.done.report.id if self.done.report else None,
+            'imported': self.done.imported,
+            'rejected': self.done.rejected,
+            'errors': self.done.errors,
+            }
+
+
+class ImportAnnex4Start(ModelView):
+    "Import a bank monthly report"
+    __name__ = 'damu.bank.report.import.start'
+    bank = fields.Many2One('kz.organization', "Bank", required=True,
+        domain=[('kind', 'in', ['bank', 'leasing_company'])])
+    period = fields.Date("Month", required=True)
+    file = fields.Binary("File", required=True, filename='filename',
+        help="The Annex 4 report as .xlsx or .xls.")
+    filename = fields.Char("File Name")
+    replace = fields.Boolean("Replace a Received Report")
+
+
+class ImportAnnex4Result(ModelView):
+    "Import a bank monthly report"
+    __name__ = 'damu.bank.report.import.result'
+    report = fields.Many2One('damu.bank.report', "Report", readonly=True)
+    valid = fields.Integer("Valid Rows", readonly=True)
+    imported = fields.Integer("Imported Rows", readonly=True)
+    rejected = fields.Integer("Rejected Rows", readonly=True)
+    errors = fields.Text("Rejected Rows and Reasons", readonly=True)

@@ -1,0 +1,368 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""Support contracts monitored by Damu (D-1): interest-rate subsidies,
+guarantees and grants."""
+import datetime as dt
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.modules.kz_base.identifier import BINMixin
+from trytond.modules.kz_base.tools import rec_name_domain
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+
+from .exceptions import ContractValidationError
+
+KINDS = [
+    ('subsidy', "Subsidy"),
+    ('guarantee', "Guarantee"),
+    ('grant', "Grant"),
+    ]
+SUB_KINDS = [
+    ('loan', "Loan"),
+    ('leasing', "Leasing"),
+    ('islamic', "Islamic financing"),
+    ('bond', "Bond coupon"),
+    ('individual', "Individual guarantee"),
+    ('portfolio', "Portfolio guarantee"),
+    ('business_idea', "Grant for a new business idea"),
+    ]
+KIND_SUB_KINDS = {
+    'subsidy': ['loan', 'leasing', 'islamic', 'bond'],
+    'guarantee': ['individual', 'portfolio'],
+    'grant': ['business_idea'],
+    }
+STATES = [
+    ('active', "Active"),
+    ('repaid', "Repaid"),
+    ('terminated', "Terminated"),
+    ('returned', "Returned"),
+    ]
+PURPOSES = [
+    (None, ""),
+    ('investment', "Investment"),
+    ('working_capital', "Working capital"),
+    ]
+LEGAL_STATUSES = [
+    (None, ""),
+    ('llp', "Limited liability partnership"),
+    ('ie', "Individual entrepreneur"),
+    ('farm', "Peasant farm"),
+    ('cooperative', "Entrepreneurial cooperative"),
+    ('jsc', "Joint-stock company"),
+    ]
+AMOUNT = dict(digits=(16, 2))
+
+
+class Contract(BINMixin, Workflow, ModelSQL, ModelView):
+    "Damu support contract"
+    __name__ = 'damu.contract'
+    _bin_fields = ('entrepreneur_bin',)
+    _states = {'readonly': Eval('state') != 'active'}
+
+    number = fields.Char("Number", required=True, states=_states)
+    kind = fields.Selection(KINDS, "Kind", required=True, sort=False,
+        states=_states)
+    sub_kind = fields.Selection(SUB_KINDS, "Sub-kind", required=True,
+        sort=False, states=_states,
+        domain=[
+            If(Eval('kind') == 'subsidy',
+                ('sub_kind', 'in', KIND_SUB_KINDS['subsidy']),
+                If(Eval('kind') == 'guarantee',
+                    ('sub_kind', 'in', KIND_SUB_KINDS['guarantee']),
+                    ('sub_kind', 'in', KIND_SUB_KINDS['grant']))),
+            ])
+    entrepreneur = fields.Char("Entrepreneur", required=True,
+        states=_states,
+        help="The entrepreneur, grantee or bond issuer.")
+    entrepreneur_bin = fields.Char("BIN/IIN", size=12, required=True,
+        strip=True, states=_states)
+    legal_status = fields.Selection(LEGAL_STATUSES, "Legal Status",
+        states=_states)
+    bank = fields.Many2One('kz.organization', "Bank / Grantor",
+        required=True, ondelete='RESTRICT', states=_states,
+        help="The bank, leasing company, Islamic bank or grantor.")
+    region = fields.Many2One('kz.region', "Region", required=True,
+        ondelete='RESTRICT', states=_states)
+    purpose = fields.Selection(PURPOSES, "Loan Purpose", sort=False,
+        states={
+            'readonly': _states['readonly'],
+            'required': Eval('kind') != 'grant',
+            },
+        help="Working-capital loans are monitored at the desk only; "
+        "investment loans get a site visit (D§9).")
+    activity_code = fields.Char("Activity Code (CCEA)", states=_states)
+    amount = fields.Numeric("Amount", **AMOUNT, required=True,
+        domain=[('amount', '>', 0)], states=_states)
+    interest_rate = fields.Numeric("Interest Rate (%)", digits=(5, 2),
+        domain=['OR', ('interest_rate', '=', None),
+            ('interest_rate', '>=', 0)], states=_states)
+    contract_date = fields.Date("Contract Date", required=True,
+        states=_states)
+    decision_date = fields.Date("Decision Date", required=True,
+        states=_states,
+        help="The date of the decision of Damu or of the competition "
+        "commission.")
+    maturity_date = fields.Date("Maturity Date", states=_states,
+        domain=['OR', ('maturity_date', '=', None),
+            ('maturity_date', '>=', Eval('contract_date', None))])
+    investment_end_date = fields.Date("End of Investment Phase",
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('purpose') != 'investment',
+            },
+        help="When the supply or works contracts financed by the loan are "
+        "to be fulfilled (D§9).")
+    guarantee_number = fields.Char("Guarantee Agreement",
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'guarantee',
+            })
+    guarantee_date = fields.Date("Guarantee Agreement Date",
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'guarantee',
+            })
+    guarantee_amount = fields.Numeric("Guarantee Amount", **AMOUNT,
+        domain=['OR', ('guarantee_amount', '=', None),
+            ('guarantee_amount', '>=', 0)],
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'guarantee',
+            'required': Eval('kind') == 'guarantee',
+            })
+    guarantee_balance = fields.Numeric("Guarantee Balance", **AMOUNT,
+        states={'invisible': Eval('kind') != 'guarantee'},
+        help="The guarantee obligation of Damu at the last report.")
+    guarantee_paid = fields.Numeric("Guarantee Paid", **AMOUNT,
+        states={'invisible': Eval('kind') != 'guarantee'},
+        help="The obligations Damu fulfilled under the guarantee.")
+    tranches = fields.One2Many('damu.contract.tranche', 'contract',
+        "Tranches", states=_states)
+    disbursed_amount = fields.Function(fields.Numeric(
+            "Disbursed", **AMOUNT), 'get_disbursed')
+    first_disbursement = fields.Function(fields.Date(
+            "First Disbursement"), 'get_disbursed')
+    outstanding_debt = fields.Numeric("Outstanding Debt", **AMOUNT,
+        help="Updated by the banks' monthly reports (Annex 4).")
+    overdue_principal = fields.Numeric("Overdue Principal", **AMOUNT)
+    principal_overdue_days = fields.Integer("Principal Overdue Days")
+    interest_overdue_days = fields.Integer("Interest Overdue Days")
+    debt_date = fields.Date("Debt Reported On", readonly=True)
+    revenue_base = fields.Numeric("Revenue at Decision", **AMOUNT,
+        states={'invisible': Eval('kind') == 'grant'})
+    jobs_base = fields.Integer("Jobs at Decision")
+    growth_due_date = fields.Function(fields.Date(
+            "Growth Reporting Date",
+            help="The start of the fiscal year after the growth period "
+            "(D§12.5)."), 'get_growth_due_date')
+    jobs_planned = fields.Integer("New Jobs Planned",
+        states={'invisible': Eval('kind') != 'grant'})
+    state = fields.Selection(STATES, "State", readonly=True, required=True,
+        sort=False)
+    state_string = state.translated('state')
+    monitorings = fields.One2Many('damu.monitoring', 'contract',
+        "Monitorings", readonly=True)
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('number_bank_unique', Unique(t, t.bank, t.kind, t.number),
+                'kz_damu_monitoring.msg_contract_number_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality())),
+                Index(t, (t.bank, Index.Equality())),
+                Index(t, (t.entrepreneur_bin, Index.Equality())),
+                })
+        cls._order.insert(0, ('contract_date', 'DESC'))
+        cls._transitions |= {
+            ('active', 'repaid'),
+            ('active', 'terminated'),
+            ('active', 'returned'),
+            ('repaid', 'active'),
+            ('terminated', 'active'),
+            }
+        cls._buttons.update({
+                'repay': {
+                    'invisible': ((Eval('state') != 'active')
+                        | (Eval('kind') == 'grant')),
+                    'depends': ['state', 'kind'],
+                    },
+                'terminate': {
+                    'invisible': Eval('state') != 'active',
+                    'depends': ['state'],
+                    },
+                'return_grant': {
+                    'invisible': ((Eval('state') != 'active')
+                        | (Eval('kind') != 'grant')),
+                    'depends': ['state', 'kind'],
+                    },
+                'reactivate': {
+                    'invisible': ~Eval('state').in_(['repaid', 'terminated']),
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'active'
+
+    @classmethod
+    def default_kind(cls):
+        return 'subsidy'
+
+    @classmethod
+    def default_sub_kind(cls):
+        return 'loan'
+
+    @fields.depends('kind', 'sub_kind')
+    def on_change_kind(self):
+        if self.kind and self.sub_kind not in KIND_SUB_KINDS[self.kind]:
+            self.sub_kind = KIND_SUB_KINDS[self.kind][0]
+
+    def get_rec_name(self, name):
+        return f'{self.number} — {self.entrepreneur}'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return rec_name_domain(
+            clause, ('number', 'entrepreneur', 'entrepreneur_bin'))
+
+    @classmethod
+    def get_disbursed(cls, contracts, names):
+        result = {n: {} for n in names}
+        for contract in contracts:
+            dates = [t.date for t in contract.tranches if t.date]
+            if 'disbursed_amount' in names:
+                result['disbursed_amount'][contract.id] = sum(
+                    (t.amount or 0 for t in contract.tranches), Decimal(0))
+            if 'first_disbursement' in names:
+                result['first_disbursement'][contract.id] = (
+                    min(dates) if dates else None)
+        return result
+
+    def get_growth_due_date(self, name):
+        Configuration = Pool().get('kz.configuration')
+        if not self.decision_date or self.kind == 'grant':
+            return None
+        years = Configuration(1).damu_growth_years
+        # The reporting date is the start of the next fiscal year,
+        # whatever the date of the decision (D§12.5)
+        return dt.date(self.decision_date.year + years + 1, 1, 1)
+
+    @property
+    def is_portfolio(self):
+        return self.sub_kind == 'portfolio'
+
+    @property
+    def needs_site_visit(self):
+        "Investment loans get a site visit, working capital does not (D§9)"
+        return self.kind == 'grant' or self.purpose == 'investment'
+
+    def site_visit_due_date(self):
+        "The end of the investment phase, at most the limit after issue"
+        Configuration = Pool().get('kz.configuration')
+        if not self.needs_site_visit:
+            return None
+        issue = self.first_disbursement or self.contract_date
+        limit = issue + dt.timedelta(
+            days=Configuration(1).damu_site_visit_days)
+        if self.investment_end_date:
+            return min(self.investment_end_date, limit)
+        return limit
+
+    @classmethod
+    def validate_fields(cls, contracts, field_names):
+        super().validate_fields(contracts, field_names)
+        for contract in contracts:
+            if contract.sub_kind not in KIND_SUB_KINDS.get(
+                    contract.kind, []):
+                raise ContractValidationError(gettext(
+                        'kz_damu_monitoring.msg_contract_sub_kind',
+                        contract=contract.rec_name))
+            if (contract.kind == 'guarantee' and contract.guarantee_amount
+                    and contract.guarantee_amount > contract.amount):
+                raise ContractValidationError(gettext(
+                        'kz_damu_monitoring.msg_contract_guarantee_amount',
+                        contract=contract.rec_name))
+            for name in ['outstanding_debt', 'overdue_principal',
+                    'principal_overdue_days', 'interest_overdue_days']:
+                value = getattr(contract, name)
+                if value is not None and value < 0:
+                    raise ContractValidationError(gettext(
+                            'kz_damu_monitoring.msg_contract_negative',
+                            contract=contract.rec_name,
+                            field=cls.__names__(name)['field']))
+
+    @classmethod
+    def monitorable_domain(cls, date):
+        """Return the domain of the contracts to monitor on date (D§8, 11,
+        16, 22): active, signed by then, portfolio guarantees only when
+        their principal is overdue for long"""
+        Configuration = Pool().get('kz.configuration')
+        days = Configuration(1).damu_portfolio_overdue_days
+        return [
+            ('state', '=', 'active'),
+            ('contract_date', '<=', date),
+            ['OR',
+                ('sub_kind', '!=', 'portfolio'),
+                ('principal_overdue_days', '>', days),
+                ],
+            ]
+
+    @classmethod
+    def copy(cls, contracts, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('monitorings', None)
+        default.setdefault('number', lambda d: d['number'] + ' (copy)')
+        default.setdefault('state', 'active')
+        return super().copy(contracts, default=default)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('repaid')
+    def repay(cls, contracts):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('terminated')
+    def terminate(cls, contracts):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('returned')
+    def return_grant(cls, contracts):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('active')
+    def reactivate(cls, contracts):
+        pass
+
+
+class Tranche(ModelSQL, ModelView):
+    "Damu contract tranche"
+    __name__ = 'damu.contract.tranche'
+    contract = fields.Many2One('damu.contract', "Contract", required=True,
+        ondelete='CASCADE')
+    date = fields.Date("Date", required=True)
+    amount = fields.Numeric("Amount", **AMOUNT, required=True,
+        domain=[('amount', '>', 0)])
+    reference = fields.Char("Reference")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('contract')
+        cls._order.insert(0, ('date', 'ASC'))

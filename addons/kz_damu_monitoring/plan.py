@@ -1,0 +1,161 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""The annual monitoring plan (D-2, D§7, 8, 11, 22)."""
+import datetime as dt
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from .exceptions import PlanError
+
+
+class Plan(DeadlineMixin, Workflow, ModelSQL, ModelView):
+    "Damu annual monitoring plan"
+    __name__ = 'damu.plan'
+    _deadline_fields = {'period_start'}
+    _deadline_states = {'draft'}
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    name = fields.Char("Name", required=True, states=_states)
+    year = fields.Integer("Year", required=True, states=_states,
+        domain=[('year', '>=', 2000), ('year', '<=', 2100)])
+    period_start = fields.Date("Period Start", required=True,
+        states=_states)
+    period_end = fields.Date("Period End", required=True, states=_states,
+        domain=[('period_end', '>=', Eval('period_start', None))])
+    monitorings = fields.One2Many('damu.monitoring', 'plan', "Monitorings",
+        states=_states)
+    approved_by = fields.Many2One('res.user', "Approved By", readonly=True)
+    approved_date = fields.Date("Approved On", readonly=True)
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('approved', "Approved"),
+            ], "State", readonly=True, required=True)
+    state_string = state.translated('state')
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('year_unique', Unique(t, t.year),
+                'kz_damu_monitoring.msg_plan_year_unique'),
+            ]
+        cls._order.insert(0, ('year', 'DESC'))
+        cls._transitions |= {
+            ('draft', 'approved'),
+            ('approved', 'draft'),
+            }
+        cls._buttons.update({
+                'select_projects': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'approve': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'draft': {
+                    'invisible': Eval('state') != 'approved',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @fields.depends('year', 'period_start', 'period_end', 'name')
+    def on_change_year(self):
+        if self.year and 2000 <= self.year <= 2100:
+            self.period_start = dt.date(self.year, 1, 1)
+            self.period_end = dt.date(self.year, 12, 31)
+            if not self.name:
+                self.name = str(self.year)
+
+    def get_deadline_start(self):
+        return self.period_start
+
+    def get_deadline_duration(self):
+        "Approved at least N working days before the period (D§7)"
+        Configuration = Pool().get('kz.configuration')
+        return -Configuration(1).damu_plan_approval_days, 'working'
+
+    def get_deadline_recipients(self):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        group = ModelData.get_id('kz_base', 'group_damu_manager')
+        return User.search([('groups', '=', group)])
+
+    @classmethod
+    def select_contracts(cls, date):
+        "Return the contracts to monitor in a period starting on date"
+        Contract = Pool().get('damu.contract')
+        return Contract.search(Contract.monitorable_domain(date))
+
+    @classmethod
+    @ModelView.button
+    def select_projects(cls, plans):
+        "Add a planned monitoring for each project to monitor (D§8, 11, 22)"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        Calendar = pool.get('kz.calendar')
+        to_create = []
+        for plan in plans:
+            if plan.state != 'draft':
+                continue
+            planned = {m.contract for m in plan.monitorings}
+            start = Calendar.add_working_days(plan.period_start, 0)
+            end = Calendar.add_working_days(start, 10)
+            for contract in cls.select_contracts(plan.period_start):
+                if contract in planned:
+                    continue
+                to_create.append({
+                        'plan': plan.id,
+                        'contract': contract.id,
+                        'origin': 'planned',
+                        'start_date': start,
+                        'end_date': end,
+                        })
+        return Monitoring.create(to_create)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('approved')
+    def approve(cls, plans):
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        today = pool.get('ir.date').today()
+        for plan in plans:
+            if not plan.monitorings:
+                raise PlanError(gettext(
+                        'kz_damu_monitoring.msg_plan_empty',
+                        plan=plan.rec_name))
+            # Projects that ended since the selection are left out (D§8)
+            ended = [m for m in plan.monitorings
+                if m.contract.state != 'active' and m.state == 'draft']
+            if ended:
+                Monitoring.delete(ended)
+        cls.write(plans, {
+                'approved_by': Transaction().user,
+                'approved_date': today,
+                })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, plans):
+        for plan in plans:
+            if any(m.state != 'draft' for m in plan.monitorings):
+                raise PlanError(gettext(
+                        'kz_damu_monitoring.msg_plan_started',
+                        plan=plan.rec_name))
+        cls.write(plans, {'approved_by': None, 'approved_date': None})

@@ -1,0 +1,797 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+import datetime as dt
+import io
+import os
+from decimal import Decimal
+from unittest.mock import patch
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import (
+    AccessError, DomainValidationError, RequiredValidationError,
+    SQLConstraintError)
+from trytond.modules.kz_base import deadline as deadline_module
+from trytond.modules.kz_base.exceptions import InvalidBIN
+from trytond.modules.kz_damu_monitoring import annex4
+from trytond.modules.kz_damu_monitoring.exceptions import (
+    ContractValidationError, ImportFileError, MonitoringError, PlanError)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+from .tools import BINS, contract_values, setup_orgs
+
+HERE = os.path.dirname(__file__)
+
+
+def today(date):
+    return patch.object(Pool().get('ir.date'), 'today', return_value=date)
+
+
+def annex4_row(number, bin_, outstanding='1000', overdue='0', days=0,
+        **changes):
+    row = [1, "Halyk Bank", "Astana", f"Entrepreneur {number}", bin_,
+        "LLP", number, dt.date(2024, 3, 1), 36, 100000000, 12, 0, 0,
+        dt.date(2024, 3, 5), 100000000, outstanding, "", None, None, None,
+        overdue, days, 0, "investment", "10.11", "active", "6",
+        dt.date(2024, 2, 10), "1"]
+    for index, value in changes.items():
+        row[int(index[1:]) - 1] = value
+    return row
+
+
+class DamuMonitoringTestCase(ModuleTestCase):
+    "Test kz_damu_monitoring module"
+    module = 'kz_damu_monitoring'
+
+    def _user(self, login, group_xml_ids, organization=None):
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        groups = [ModelData.get_id(*x.split('.')) for x in group_xml_ids]
+        user, = User.create([{
+                    'login': login, 'name': login,
+                    'kz_organization': organization.id if organization
+                    else None,
+                    'groups': [('add', groups)],
+                    }])
+        return user
+
+    def _contracts(self, orgs, *values):
+        Contract = Pool().get('damu.contract')
+        return Contract.create([contract_values(orgs, **v) for v in values])
+
+    @with_transaction()
+    def test_contract_validation(self):
+        "BIN/IIN, kind and sub-kind, amounts are validated"
+        Contract = Pool().get('damu.contract')
+        orgs = setup_orgs()
+        contract, = self._contracts(orgs, {
+                'number': 'S-1', 'entrepreneur_bin': '9901 4000 0384'})
+        self.assertEqual(contract.entrepreneur_bin, BINS[0])
+        self.assertEqual(contract.state, 'active')
+        with self.assertRaises(InvalidBIN):
+            self._contracts(orgs, {
+                    'number': 'S-2', 'entrepreneur_bin': '990140000385'})
+        with self.assertRaises(DomainValidationError):
+            self._contracts(orgs, {'number': 'S-3', 'sub_kind': 'portfolio'})
+        with self.assertRaises(DomainValidationError):
+            self._contracts(orgs, {'number': 'S-4', 'amount': Decimal(-1)})
+        with self.assertRaises(RequiredValidationError):
+            self._contracts(orgs, {
+                    'number': 'G-1', 'kind': 'guarantee',
+                    'sub_kind': 'individual'})
+        with self.assertRaises(ContractValidationError):
+            self._contracts(orgs, {
+                    'number': 'G-2', 'kind': 'guarantee',
+                    'sub_kind': 'individual',
+                    'guarantee_amount': Decimal('200000000')})
+        # Workflow: repaid, back to active; grants are returned
+        Contract.repay([contract])
+        self.assertEqual(contract.state, 'repaid')
+        Contract.reactivate([contract])
+        self.assertEqual(contract.state, 'active')
+        # Last: a failed SQL statement aborts the PostgreSQL transaction
+        with self.assertRaises(SQLConstraintError):
+            self._contracts(orgs, {'number': 'S-1'})
+
+    @with_transaction()
+    def test_growth_reporting_date(self):
+        "The +10 % obligation is checked at the start of the fiscal year "
+        "after 2 fiscal years from the decision (D§12.5)"
+        orgs = setup_orgs()
+        contract, = self._contracts(orgs, {
+                'number': 'S-1', 'decision_date': dt.date(2022, 5, 10)})
+        self.assertEqual(contract.growth_due_date, dt.date(2025, 1, 1))
+
+    @with_transaction()
+    def test_plan_selection_rules(self):
+        "D§8, 11, 22: ended projects and quiet portfolio guarantees are out"
+        pool = Pool()
+        Contract = pool.get('damu.contract')
+        Plan = pool.get('damu.plan')
+        orgs = setup_orgs()
+        guarantee = {'kind': 'guarantee', 'sub_kind': 'individual',
+            'guarantee_amount': Decimal('50000000')}
+        (active, repaid, terminated, returned, individual, portfolio_quiet,
+                portfolio_late, portfolio_edge, future, grant) = (
+            self._contracts(orgs,
+                {'number': 'S-1'},
+                {'number': 'S-2'},
+                dict(guarantee, number='G-1'),
+                {'number': 'R-1', 'kind': 'grant',
+                    'sub_kind': 'business_idea', 'purpose': None,
+                    'bank': orgs['grantor'].id},
+                dict(guarantee, number='G-2'),
+                dict(guarantee, number='G-3', sub_kind='portfolio',
+                    principal_overdue_days=30),
+                dict(guarantee, number='G-4', sub_kind='portfolio',
+                    principal_overdue_days=61),
+                dict(guarantee, number='G-5', sub_kind='portfolio',
+                    principal_overdue_days=60),
+                {'number': 'S-3', 'contract_date': dt.date(2026, 2, 1),
+                    'decision_date': dt.date(2026, 1, 20)},
+                {'number': 'R-2', 'kind': 'grant',
+                    'sub_kind': 'business_idea', 'purpose': None,
+                    'bank': orgs['grantor'].id},
+                ))
+        Contract.repay([repaid])
+        Contract.terminate([terminated])
+        Contract.return_grant([returned])
+        plan, = Plan.create([{
+                    'name': "2026", 'year': 2026,
+                    'period_start': dt.date(2026, 1, 1),
+                    'period_end': dt.date(2026, 12, 31)}])
+        # Approved 20 working days before the period (D§7), skipping
+        # Independence Day on 16 December 2025
+        self.assertEqual(plan.due_date, dt.date(2025, 12, 3))
+        Plan.select_projects([plan])
+        selected = {m.contract for m in plan.monitorings}
+        self.assertEqual(selected,
+            {active, individual, portfolio_late, grant})
+        self.assertTrue(all(m.origin == 'planned' for m in plan.monitorings))
+        # Selecting again adds nothing
+        Plan.select_projects([plan])
+        self.assertEqual(len(plan.monitorings), 4)
+        # A project repaid before approval is left out
+        Contract.repay([active])
+        with today(dt.date(2025, 12, 1)):
+            Plan.approve([plan])
+        self.assertEqual(plan.state, 'approved')
+        self.assertEqual({m.contract for m in plan.monitorings},
+            {individual, portfolio_late, grant})
+        empty, = Plan.create([{
+                    'name': "2027", 'year': 2027,
+                    'period_start': dt.date(2027, 1, 1),
+                    'period_end': dt.date(2027, 12, 31)}])
+        with self.assertRaises(PlanError):
+            Plan.approve([empty])
+
+    @with_transaction()
+    def test_plan_deadline_flagged(self):
+        "A plan not approved in time is flagged by the daily cron"
+        pool = Pool()
+        Plan = pool.get('damu.plan')
+        Deadline = pool.get('kz.deadline')
+        setup_orgs()
+        plan, = Plan.create([{
+                    'name': "2026", 'year': 2026,
+                    'period_start': dt.date(2026, 1, 1),
+                    'period_end': dt.date(2026, 12, 31)}])
+        with today(dt.date(2025, 12, 4)):
+            Deadline.check_deadlines()
+            self.assertEqual(Plan(plan.id).deadline_state, 'overdue')
+        self.assertTrue(Plan(plan.id).overdue)
+
+    def _monitoring(self, orgs, start=dt.date(2025, 4, 1), **contract):
+        Monitoring = Pool().get('damu.monitoring')
+        values = {'number': 'S-1'}
+        values.update(contract)
+        contract, = self._contracts(orgs, values)
+        monitoring, = Monitoring.create([{
+                    'contract': contract.id,
+                    'origin': 'request',
+                    'requester': 'regional_coordinator',
+                    'start_date': start,
+                    'end_date': start + dt.timedelta(days=14),
+                    }])
+        return monitoring
+
+    @with_transaction()
+    def test_notice_dates_across_holidays(self):
+        "Notices counted back in KZ working days over Nauryz and 8 March"
+        orgs = setup_orgs()
+        monitoring = self._monitoring(orgs)
+        # 21-25 March 2025 (Nauryz) and 10 March (8 March observed) are off
+        self.assertEqual(monitoring.entrepreneur_notice_date,
+            dt.date(2025, 3, 13))
+        self.assertEqual(monitoring.bank_notice_date, dt.date(2025, 2, 26))
+        self.assertEqual(monitoring.documents_date, dt.date(2025, 3, 31))
+        self.assertIsNone(monitoring.grant_notice_date)
+        grant = self._monitoring(orgs, number='R-1', kind='grant',
+            sub_kind='business_idea', purpose=None,
+            bank=orgs['grantor'].id)
+        self.assertEqual(grant.grant_notice_date, dt.date(2025, 3, 13))
+        self.assertIsNone(grant.bank_notice_date)
+
+    @with_transaction()
+    def test_checklist_and_subjects(self):
+        "Annex 1/2/3 checklists and the D§12-14 subjects per kind"
+        orgs = setup_orgs()
+        subsidy = self._monitoring(orgs)
+        self.assertEqual([d.item for d in subsidy.documents],
+            ['a1_1', 'a1_2', 'a1_3', 'a1_4', 'a1_5'])
+        self.assertEqual(subsidy.missing_documents, 5)
+        # Decision in 2024: the growth is checked from 2027 only
+        self.assertEqual([s.subject for s in subsidy.subjects],
+            ['intended_use', 'payment_discipline', 'implementation',
+                'compliance'])
+        portfolio = self._monitoring(orgs, number='G-1', kind='guarantee',
+            sub_kind='portfolio', guarantee_amount=Decimal(1000),
+            decision_date=dt.date(2021, 6, 1), start=dt.date(2025, 4, 1))
+        self.assertEqual(len(portfolio.documents), 10)
+        # No check of the intended use of portfolio loans (D§11), growth
+        # checked from 1 January 2024
+        self.assertEqual([s.subject for s in portfolio.subjects],
+            ['payment_discipline', 'growth', 'compliance'])
+        grant = self._monitoring(orgs, number='R-1', kind='grant',
+            sub_kind='business_idea', purpose=None,
+            bank=orgs['grantor'].id)
+        self.assertEqual(len(grant.documents), 6)
+        self.assertEqual([s.subject for s in grant.subjects],
+            ['grant_use', 'grant_activity', 'grant_jobs', 'grant_terms'])
+        Document = Pool().get('damu.monitoring.document')
+        Document.write(list(grant.documents[:2]), {'received': True})
+        self.assertEqual(grant.missing_documents, 4)
+
+    @with_transaction()
+    def test_growth_obligation(self):
+        "Revenue and jobs must grow by 10 %"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        orgs = setup_orgs()
+        monitoring = self._monitoring(orgs, decision_date=dt.date(2021, 6, 1),
+            revenue_base=Decimal(1000), jobs_base=10)
+        self.assertIsNone(monitoring.growth_met)
+        Monitoring.write([monitoring], {
+                'revenue_actual': Decimal(1100), 'jobs_actual': 11})
+        self.assertTrue(monitoring.growth_met)
+        Monitoring.write([monitoring], {'jobs_actual': 10})
+        self.assertFalse(monitoring.growth_met)
+
+    @with_transaction()
+    def test_site_visit_rule(self):
+        "Desk monitoring of working capital, visit of investments (D§9)"
+        pool = Pool()
+        Tranche = pool.get('damu.contract.tranche')
+        orgs = setup_orgs()
+        desk = self._monitoring(orgs)
+        self.assertFalse(desk.site_visit)
+        self.assertIsNone(desk.site_visit_due)
+        visit = self._monitoring(orgs, number='S-2', purpose='investment',
+            investment_end_date=dt.date(2025, 12, 31))
+        Tranche.create([{'contract': visit.contract.id,
+                    'date': dt.date(2024, 4, 1),
+                    'amount': Decimal(1000)}])
+        self.assertTrue(visit.site_visit)
+        # At most one year after the loan is issued
+        self.assertEqual(visit.site_visit_due, dt.date(2025, 4, 1))
+
+    @with_transaction()
+    def test_notify_too_late(self):
+        "Notices after the lead time are refused with the earliest start"
+        Monitoring = Pool().get('damu.monitoring')
+        orgs = setup_orgs()
+        monitoring = self._monitoring(orgs)
+        with today(dt.date(2025, 3, 3)):
+            with self.assertRaisesRegex(MonitoringError, '2025-02-26'):
+                Monitoring.notify([monitoring])
+        self.assertEqual(monitoring.state, 'draft')
+
+    def _run_to_report(self, monitoring, result='compliant', **values):
+        Monitoring = Pool().get('damu.monitoring')
+        with today(dt.date(2025, 2, 20)):
+            Monitoring.notify([monitoring])
+        with today(dt.date(2025, 4, 1)):
+            Monitoring.start([monitoring])
+        Monitoring.write([monitoring], dict(result=result, **values))
+        with today(dt.date(2025, 4, 10)):
+            Monitoring.submit_report([monitoring])
+
+    @with_transaction()
+    def test_monitoring_signed(self):
+        "Notices, documents, report signed within 5 wd; cron flags misses"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        Deadline = pool.get('kz.deadline')
+        orgs = setup_orgs()
+        monitoring = self._monitoring(orgs)
+        with today(dt.date(2025, 2, 20)):
+            Monitoring.notify([monitoring])
+        deadlines = {d.kind: d for d in monitoring.deadlines}
+        self.assertEqual(set(deadlines),
+            {'bank_notice', 'entrepreneur_notice', 'documents'})
+        self.assertEqual(deadlines['bank_notice'].state, 'done')
+        self.assertEqual(deadlines['entrepreneur_notice'].due_date,
+            dt.date(2025, 3, 13))
+        # The bank did not confirm its notice to the entrepreneur in time
+        with today(dt.date(2025, 3, 14)), patch.object(
+                deadline_module, 'notify_users') as notify:
+            Deadline.check_deadlines()
+        entrepreneur = deadlines['entrepreneur_notice']
+        self.assertTrue(type(entrepreneur)(entrepreneur.id).overdue)
+        self.assertTrue(notify.called)
+        with today(dt.date(2025, 4, 1)):
+            Monitoring.start([monitoring])
+        with self.assertRaises(MonitoringError):
+            Monitoring.submit_report([monitoring])
+        Monitoring.write([monitoring], {'result': 'compliant'})
+        with today(dt.date(2025, 4, 10)):
+            Monitoring.submit_report([monitoring])
+        signing, = [d for d in monitoring.deadlines if d.kind == 'signing']
+        self.assertEqual(signing.due_date, dt.date(2025, 4, 17))
+        with today(dt.date(2025, 4, 15)):
+            Monitoring.sign([monitoring])
+        self.assertEqual(monitoring.state, 'signed')
+        self.assertEqual(monitoring.signed_date, dt.date(2025, 4, 15))
+        self.assertEqual(type(signing)(signing.id).state, 'done')
+        with self.assertRaises(MonitoringError):
+            Monitoring.delete([monitoring])
+
+    @with_transaction()
+    def test_monitoring_refused(self):
+        "Refusal to sign: Act of refusal (Annex 7) due within 1 wd"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        Act = pool.get('damu.act')
+        orgs = setup_orgs()
+        monitoring = self._monitoring(orgs)
+        self._run_to_report(monitoring, result='comments')
+        with today(dt.date(2025, 4, 18)):
+            Monitoring.refuse([monitoring])
+        self.assertEqual(monitoring.state, 'refused')
+        act, = monitoring.acts
+        self.assertEqual((act.kind, act.state), ('refusal', 'draft'))
+        self.assertEqual(act.counterparty, "Halyk Bank")
+        self.assertEqual(act.sign_by_date, dt.date(2025, 4, 17))
+        refusal, = [d for d in monitoring.deadlines
+            if d.kind == 'refusal_act']
+        self.assertEqual(refusal.due_date, dt.date(2025, 4, 21))
+        with today(dt.date(2025, 4, 21)):
+            Act.issue([act])
+        self.assertEqual(act.date, dt.date(2025, 4, 21))
+        self.assertEqual(type(refusal)(refusal.id).state, 'done')
+
+    @with_transaction()
+    def test_monitoring_remediation(self):
+        "Additional period for one of the D§40 reasons"
+        pool = Pool()
+        Deadline = pool.get('damu.monitoring.deadline')
+        orgs = setup_orgs()
+        monitoring = self._monitoring(orgs)
+        with self.assertRaises(MonitoringError):
+            Deadline.create([{'monitoring': monitoring.id,
+                        'kind': 'remediation',
+                        'base_date': dt.date(2025, 4, 10), 'days': 20}])
+        deadline, = Deadline.create([{'monitoring': monitoring.id,
+                    'kind': 'remediation', 'reason': 'works_unfinished',
+                    'base_date': dt.date(2025, 4, 10), 'days': 20,
+                    'unit': 'working'}])
+        self.assertEqual(deadline.due_date, dt.date(2025, 5, 13))
+        Deadline.complete([deadline])
+        self.assertEqual(deadline.state, 'done')
+
+    @with_transaction()
+    def test_grant_impossible_and_commission(self):
+        "Act of impossibility (Annex 6); commission decides once"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        orgs = setup_orgs()
+        grant = {'number': 'R-1', 'kind': 'grant',
+            'sub_kind': 'business_idea', 'purpose': None,
+            'bank': orgs['grantor'].id, 'amount': Decimal(5000000)}
+        monitoring = self._monitoring(orgs, **grant)
+        with today(dt.date(2025, 3, 1)):
+            Monitoring.notify([monitoring])
+        with today(dt.date(2025, 4, 2)):
+            Monitoring.declare_impossible([monitoring])
+        self.assertEqual(monitoring.state, 'impossible')
+        act, = monitoring.acts
+        self.assertEqual((act.kind, act.state, act.date),
+            ('impossibility', 'issued', dt.date(2025, 4, 2)))
+        self.assertEqual(monitoring.deadlines_pending, ('misuse_notice',))
+        with today(dt.date(2025, 4, 3)):
+            Monitoring.notify_commission([monitoring])
+        decision, = [d for d in monitoring.deadlines
+            if d.kind == 'commission_decision']
+        self.assertEqual(decision.due_date, dt.date(2025, 4, 17))
+        with today(dt.date(2025, 4, 10)):
+            Monitoring.commission_extend([monitoring])
+        self.assertEqual(monitoring.commission_decision, 'extension')
+        self.assertEqual(monitoring.extensions, 1)
+        notice, = [d for d in monitoring.deadlines
+            if d.kind == 'commission_notice']
+        self.assertEqual(notice.due_date, dt.date(2025, 4, 15))
+        Monitoring.commission_notified([monitoring])
+        # A second additional period is not allowed
+        Monitoring.write([monitoring], {'extensions': 1})
+        Deadline = pool.get('damu.monitoring.deadline')
+        Deadline.create([{'monitoring': monitoring.id,
+                    'kind': 'commission_decision',
+                    'base_date': dt.date(2025, 5, 20), 'days': 10}])
+        with self.assertRaises(MonitoringError):
+            Monitoring.commission_extend([monitoring])
+
+    @with_transaction()
+    def test_grant_misuse_refund(self):
+        "Misuse notified within 5 wd of signing; refund of the misuse only"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        orgs = setup_orgs()
+        grant = {'number': 'R-1', 'kind': 'grant',
+            'sub_kind': 'business_idea', 'purpose': None,
+            'bank': orgs['grantor'].id, 'amount': Decimal(5000000)}
+        monitoring = self._monitoring(orgs, **grant)
+        self._run_to_report(monitoring, result='violation', misuse=True,
+            misused_amount=Decimal(1200000),
+            site_visit_date=dt.date(2025, 4, 3))
+        with today(dt.date(2025, 4, 11)):
+            Monitoring.sign([monitoring])
+        misuse, = [d for d in monitoring.deadlines
+            if d.kind == 'misuse_notice']
+        self.assertEqual(misuse.due_date, dt.date(2025, 4, 18))
+        with today(dt.date(2025, 4, 14)):
+            Monitoring.notify_commission([monitoring])
+            Monitoring.commission_terminate([monitoring])
+        self.assertEqual(monitoring.commission_decision, 'termination')
+        self.assertEqual(monitoring.refund_amount, Decimal(1200000))
+        self.assertEqual(monitoring.contract.state, 'terminated')
+        with self.assertRaises(MonitoringError):
+            Monitoring.write([monitoring], {
+                    'misused_amount': Decimal(6000000)})
+
+    @with_transaction()
+    def test_overdue_guarantee_unplanned(self):
+        "An overdue guarantee gets an unplanned monitoring once (D§4)"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        orgs = setup_orgs()
+        guarantee = {'kind': 'guarantee', 'guarantee_amount': Decimal(1000)}
+        late, quiet, portfolio = self._contracts(orgs,
+            dict(guarantee, number='G-1', sub_kind='individual',
+                principal_overdue_days=5),
+            dict(guarantee, number='G-2', sub_kind='individual'),
+            dict(guarantee, number='G-3', sub_kind='portfolio',
+                principal_overdue_days=30))
+        with today(dt.date(2025, 3, 3)):
+            created = Monitoring.create_overdue_monitorings()
+            self.assertEqual([m.contract for m in created], [late])
+            self.assertEqual(created[0].origin, 'overdue')
+            self.assertEqual(created[0].start_date, dt.date(2025, 4, 4))
+            self.assertEqual(Monitoring.create_overdue_monitorings(), [])
+
+    def _import(self, bank, data, filename='annex4.xlsx', valid=False,
+            period=dt.date(2025, 3, 1)):
+        pool = Pool()
+        Wizard = pool.get('damu.bank.report.import', type='wizard')
+        session_id, _, _ = Wizard.create()
+        session = Wizard(session_id)
+        session.start.bank = bank
+        session.start.period = period
+        session.start.file = data
+        session.start.filename = filename
+        session.start.replace = False
+        state = session.transition_check()
+        if state == 'errors' and valid:
+            state = session.transition_import_valid()
+        return state, session
+
+    @with_transaction()
+    def test_annex4_import_valid_xlsx(self):
+        "A valid .xlsx updates the contracts' debt and receives the report"
+        pool = Pool()
+        Report = pool.get('damu.bank.report')
+        orgs = setup_orgs()
+        subsidy, guarantee = self._contracts(orgs, {'number': 'S-1'},
+            {'number': 'G-1', 'kind': 'guarantee', 'sub_kind': 'individual',
+                'entrepreneur_bin': BINS[1],
+                'guarantee_amount': Decimal('50000000')})
+        with today(dt.date(2025, 4, 2)):
+            expected, = Report.create_expected()
+        self.assertEqual(expected.due_date, dt.date(2025, 4, 5))
+        data = annex4.write_xlsx([
+                annex4_row('S-1', BINS[0], outstanding='70 000 000,50'),
+                annex4_row('G-1', BINS[1], outstanding=50000000,
+                    overdue=1000000, days=15, c20=25000000),
+                ])
+        with today(dt.date(2025, 4, 3)):
+            state, session = self._import(orgs['halyk'], data)
+        self.assertEqual(state, 'done')
+        self.assertEqual(session.done.imported, 2)
+        report = Report(expected.id)
+        self.assertEqual(report.state, 'received')
+        self.assertEqual(report.line_count, 2)
+        self.assertEqual(len(report.lines[0].__class__._fields) >= 29, True)
+        self.assertEqual(subsidy.outstanding_debt, Decimal('70000000.50'))
+        self.assertEqual(guarantee.principal_overdue_days, 15)
+        self.assertEqual(guarantee.guarantee_balance, Decimal(25000000))
+        self.assertEqual(guarantee.debt_date, dt.date(2025, 3, 31))
+        # The overdue guarantee got an unplanned monitoring (D§4)
+        self.assertEqual([m.origin for m in guarantee.monitorings],
+            ['overdue'])
+        # Importing again needs the replace option
+        with self.assertRaises(UserError):
+            self._import(orgs['halyk'], data)
+
+    @with_transaction()
+    def test_annex4_import_bad_rows(self):
+        "Every bad row is listed; nothing imported unless asked"
+        pool = Pool()
+        Report = pool.get('damu.bank.report')
+        orgs = setup_orgs()
+        subsidy, other = self._contracts(orgs, {'number': 'S-1'},
+            {'number': 'S-2', 'entrepreneur_bin': BINS[2]})
+        data = annex4.write_xlsx([
+                annex4_row('S-1', BINS[0], outstanding=5000),
+                annex4_row('S-2', '990140000385'),
+                annex4_row('S-2', BINS[2], outstanding=-5, c8='31.02.2025'),
+                annex4_row('X-9', BINS[2]),
+                annex4_row('S-2', BINS[3]),
+                ])
+        state, session = self._import(orgs['halyk'], data)
+        self.assertEqual(state, 'errors')
+        self.assertEqual(session.done.valid, 1)
+        self.assertEqual(session.done.rejected, 4)
+        errors = session.done.errors.splitlines()
+        self.assertEqual(len(errors), 4)
+        self.assertIn('Row 4: column 5 is not a valid IIN/BIN', errors[0])
+        self.assertIn('column 8 is not a date', errors[1])
+        self.assertIn('column 16 is negative', errors[1])
+        self.assertIn('no contract "X-9"', errors[2])
+        self.assertIn('is not the borrower', errors[3])
+        self.assertEqual(Report.search([]), [])
+        self.assertIsNone(subsidy.outstanding_debt)
+        state, session = self._import(orgs['halyk'], data, valid=True)
+        self.assertEqual(state, 'done')
+        self.assertEqual(session.done.imported, 1)
+        self.assertEqual(subsidy.outstanding_debt, Decimal(5000))
+        self.assertIsNone(other.outstanding_debt)
+
+    @with_transaction()
+    def test_annex4_import_xls(self):
+        "A legacy .xls file of a bank"
+        orgs = setup_orgs()
+        subsidy, guarantee = self._contracts(orgs, {'number': 'S-1'},
+            {'number': 'G-1', 'kind': 'guarantee', 'sub_kind': 'individual',
+                'entrepreneur_bin': BINS[1],
+                'guarantee_amount': Decimal('50000000')})
+        with open(os.path.join(HERE, 'annex4_sample.xls'), 'rb') as fp:
+            data = fp.read()
+        state, session = self._import(orgs['halyk'], data, 'annex4.xls')
+        self.assertEqual(state, 'done')
+        self.assertEqual(session.done.imported, 2)
+        self.assertEqual(guarantee.outstanding_debt, Decimal(50000000))
+        self.assertEqual(guarantee.overdue_principal, Decimal(1000000))
+        self.assertEqual(subsidy.outstanding_debt, Decimal(70000000))
+        line = session.done.report.lines[0]
+        self.assertEqual(line.agreement_date, dt.date(2024, 3, 1))
+
+    @with_transaction()
+    def test_annex4_malformed_files(self):
+        "Malformed, foreign and oversized files give a clear error"
+        pool = Pool()
+        Configuration = pool.get('kz.configuration')
+        orgs = setup_orgs()
+        with self.assertRaisesRegex(ImportFileError, 'neither'):
+            self._import(orgs['halyk'], b'hello', 'annex4.csv')
+        with self.assertRaisesRegex(ImportFileError, 'damaged'):
+            self._import(orgs['halyk'], b'PK\x03\x04garbage')
+        with self.assertRaisesRegex(ImportFileError, 'damaged'):
+            self._import(orgs['halyk'],
+                b'\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1' + b'\0' * 100, 'a.xls')
+        config = Configuration(1)
+        config.damu_max_upload_mb = 0
+        config.save()
+        with self.assertRaisesRegex(ImportFileError, 'too big'):
+            self._import(orgs['halyk'], annex4.write_xlsx([]))
+        # A zip bomb: small file, big uncompressed size
+        config.damu_max_upload_mb = 1
+        config.damu_max_uncompressed_mb = 1
+        config.save()
+        import zipfile
+        output = io.BytesIO()
+        with zipfile.ZipFile(output, 'w', zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr('xl/big.xml', b'0' * (3 * 1024 * 1024))
+        with self.assertRaisesRegex(ImportFileError, 'too big'):
+            self._import(orgs['halyk'], output.getvalue())
+
+    @with_transaction()
+    def test_missing_bank_report_flagged(self):
+        "A report not received by the 5th is flagged overdue"
+        pool = Pool()
+        Report = pool.get('damu.bank.report')
+        Deadline = pool.get('kz.deadline')
+        orgs = setup_orgs()
+        self._contracts(orgs, {'number': 'S-1'},
+            {'number': 'S-2', 'bank': orgs['bcc'].id})
+        with today(dt.date(2025, 4, 1)):
+            reports = Report.create_expected()
+            self.assertEqual(len(reports), 2)
+            self.assertEqual(Report.create_expected(), [])
+        with today(dt.date(2025, 4, 6)), patch.object(
+                deadline_module, 'notify_users'):
+            Deadline.check_deadlines()
+            self.assertEqual(
+                len(Report.search([('deadline_state', '=', 'overdue')])), 2)
+
+    @with_transaction()
+    def test_annex5_totals(self):
+        "The guarantee report sums per region, with totals"
+        pool = Pool()
+        Tranche = pool.get('damu.contract.tranche')
+        Report = pool.get('damu.guarantee.report.xlsx', type='report')
+        DocReport = pool.get('damu.guarantee.report', type='report')
+        from trytond.modules.kz_damu_monitoring.guarantee_report import (
+            annex5_lines, due_date)
+        orgs = setup_orgs()
+        g = {'kind': 'guarantee', 'sub_kind': 'individual'}
+        a1, a2, s1, _ = self._contracts(orgs,
+            dict(g, number='G-1', amount=Decimal(1000),
+                guarantee_amount=Decimal(500), guarantee_balance=Decimal(400),
+                outstanding_debt=Decimal(800)),
+            dict(g, number='G-2', amount=Decimal(2000),
+                guarantee_amount=Decimal(1000), guarantee_paid=Decimal(100),
+                outstanding_debt=Decimal(1500)),
+            dict(g, number='G-3', amount=Decimal(4000),
+                region=orgs['shymkent'].id,
+                guarantee_amount=Decimal(2000), outstanding_debt=Decimal(10)),
+            {'number': 'S-1'})
+        Tranche.create([
+                {'contract': a1.id, 'date': dt.date(2024, 3, 5),
+                    'amount': Decimal(600)},
+                {'contract': a1.id, 'date': dt.date(2025, 6, 5),
+                    'amount': Decimal(400)},
+                {'contract': s1.id, 'date': dt.date(2024, 4, 5),
+                    'amount': Decimal(4000)},
+                ])
+        lines, totals = annex5_lines(dt.date(2025, 3, 31))
+        self.assertEqual([l['region'] for l in lines], ['Astana', 'Shymkent'])
+        astana = lines[0]
+        self.assertEqual(astana['loan_amount'], Decimal(3000))
+        self.assertEqual(astana['disbursed'], Decimal(600))
+        self.assertEqual(astana['debt'], Decimal(2300))
+        self.assertEqual(astana['guarantee_amount'], Decimal(1500))
+        self.assertEqual(astana['guarantee_balance'], Decimal(400))
+        self.assertEqual(astana['guarantee_paid'], Decimal(100))
+        self.assertEqual(totals['loan_amount'], Decimal(7000))
+        self.assertEqual(totals['disbursed'], Decimal(4600))
+        self.assertEqual(totals['guarantee_amount'], Decimal(3500))
+        self.assertEqual(due_date(dt.date(2025, 3, 31)), dt.date(2025, 4, 25))
+        oext, content, _, name = Report.execute([], {'date': '2025-03-31'})
+        self.assertEqual(oext, 'xlsx')
+        import openpyxl
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[3][:3], (1, 'Astana', 3000))
+        self.assertEqual(rows[-1][1], 'Total')
+        self.assertEqual(rows[-1][2], 7000)
+        oext, content, _, name = DocReport.execute([], {'date': '2025-03-31'})
+        self.assertEqual(oext, 'odt')
+        self.assertEqual(content[:2], b'PK')
+        self.assertIn(b'application/vnd.oasis.opendocument.text', content)
+
+    @with_transaction()
+    def test_act_documents(self):
+        "Acts 6 and 7 print as ODT documents"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        Refusal = pool.get('damu.act.refusal', type='report')
+        Impossibility = pool.get('damu.act.impossibility', type='report')
+        orgs = setup_orgs()
+        monitoring = self._monitoring(orgs)
+        self._run_to_report(monitoring)
+        with today(dt.date(2025, 4, 18)):
+            Monitoring.refuse([monitoring])
+        act, = monitoring.acts
+        oext, content, _, _ = Refusal.execute([act.id], {})
+        self.assertEqual(oext, 'odt')
+        import zipfile
+        text = zipfile.ZipFile(io.BytesIO(content)).read('content.xml')
+        self.assertIn(b'Halyk Bank', text)
+        self.assertIn(b'Entrepreneur S-1', text)
+        oext, content, _, _ = Impossibility.execute([act.id], {})
+        self.assertEqual(oext, 'odt')
+
+    @with_transaction()
+    def test_access_per_role(self):
+        "Banks see their own contracts and reports; roles are enforced"
+        pool = Pool()
+        Contract = pool.get('damu.contract')
+        Monitoring = pool.get('damu.monitoring')
+        Report = pool.get('damu.bank.report')
+        Plan = pool.get('damu.plan')
+        orgs = setup_orgs()
+        halyk_c, bcc_c, grant_c = self._contracts(orgs,
+            {'number': 'S-1'},
+            {'number': 'S-2', 'bank': orgs['bcc'].id,
+                'region': orgs['shymkent'].id},
+            {'number': 'R-1', 'kind': 'grant', 'sub_kind': 'business_idea',
+                'purpose': None, 'bank': orgs['grantor'].id})
+        guarantee_c, = self._contracts(orgs, {'number': 'G-9',
+                'kind': 'guarantee', 'sub_kind': 'individual',
+                'entrepreneur_bin': BINS[4], 'guarantee_amount': Decimal(1)})
+        Monitoring.create([{'contract': c.id,
+                    'start_date': dt.date(2025, 4, 1),
+                    'end_date': dt.date(2025, 4, 15),
+                    'requester': 'court'} for c in [halyk_c, bcc_c, grant_c]])
+        Report.create([
+                {'bank': orgs['halyk'].id, 'period': dt.date(2025, 3, 1)},
+                {'bank': orgs['bcc'].id, 'period': dt.date(2025, 3, 1)}])
+        bank = self._user('bank', ['kz_base.group_bank'], orgs['halyk'])
+        officer = self._user('officer', ['kz_base.group_damu_officer'])
+        coordinator = self._user('coordinator',
+            ['kz_damu_monitoring.group_regional_coordinator'],
+            orgs['grantor'])
+        commission = self._user('commission',
+            ['kz_damu_monitoring.group_competition_commission'])
+        nobody = self._user('nobody', ['kz_base.group_kz_user'])
+        transaction = Transaction()
+        with transaction.set_user(bank.id), transaction.set_context(
+                _check_access=True):
+            self.assertEqual(Contract.search([('kind', '=', 'subsidy')]),
+                [halyk_c])
+            self.assertEqual(
+                [m.contract for m in Monitoring.search([])], [halyk_c])
+            self.assertEqual([r.bank for r in Report.search([])],
+                [orgs['halyk']])
+            with self.assertRaises(AccessError):
+                Contract.write([Contract(halyk_c.id)], {'entrepreneur': "X"})
+            with self.assertRaises(AccessError):
+                Contract.read([bcc_c.id], ['number'])
+            with self.assertRaises(AccessError):
+                Plan.search([])
+            with self.assertRaises(AccessError):
+                Report.create([{'bank': orgs['bcc'].id,
+                            'period': dt.date(2025, 2, 1)}])
+            # The bank imports its report; its overdue guarantee gets an
+            # unplanned monitoring by Damu
+            data = annex4.write_xlsx([annex4_row('G-9', BINS[4],
+                        overdue=1000, days=3)])
+            state, session = self._import(orgs['halyk'], data,
+                period=dt.date(2025, 2, 1))
+            self.assertEqual(state, 'done')
+        self.assertEqual(guarantee_c.principal_overdue_days, 3)
+        self.assertEqual([m.origin for m in guarantee_c.monitorings],
+            ['overdue'])
+        with transaction.set_user(officer.id), transaction.set_context(
+                _check_access=True):
+            self.assertEqual(len(Contract.search([])), 4)
+            Contract.write([Contract(bcc_c.id)], {'entrepreneur': "Renamed"})
+            plan, = Plan.create([{'name': "2026", 'year': 2026,
+                        'period_start': dt.date(2026, 1, 1),
+                        'period_end': dt.date(2026, 12, 31)}])
+            Plan.select_projects([plan])
+            with self.assertRaises(UserError):
+                Plan.approve([plan])
+        with transaction.set_user(coordinator.id), transaction.set_context(
+                _check_access=True):
+            self.assertEqual(set(Contract.search([])),
+                {halyk_c, grant_c, guarantee_c})
+        with transaction.set_user(commission.id), transaction.set_context(
+                _check_access=True):
+            self.assertEqual(Contract.search([]), [grant_c])
+            monitorings = Monitoring.search([])
+            self.assertEqual({m.contract for m in monitorings}, {grant_c})
+            monitoring = monitorings[0]
+            with self.assertRaises(UserError):
+                Monitoring.notify([monitoring])
+        with transaction.set_user(nobody.id), transaction.set_context(
+                _check_access=True):
+            with self.assertRaises(AccessError):
+                Contract.search([])
+            with self.assertRaises(AccessError):
+                Monitoring.search([])
+
+
+del ModuleTestCase

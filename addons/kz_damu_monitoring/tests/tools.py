@@ -1,0 +1,60 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""Shared test fixtures: two banks, a region and contracts of each kind."""
+import datetime as dt
+from decimal import Decimal
+
+from trytond.pool import Pool
+
+# Valid BIN/IIN numbers (checksum)
+BINS = ['990140000384', '880101300010', '100000554338', '000740001307',
+    '120240021112', '940140000385']
+
+
+def valid_bins(count, start=100000000):
+    "Return count valid BIN/IIN numbers"
+    from trytond.modules.kz_base import identifier
+    result = []
+    number = start
+    while len(result) < count:
+        digits = '%011d' % number
+        check = identifier.checksum(digits)
+        if check is not None:
+            result.append(digits + str(check))
+        number += 1
+    return result
+
+
+def setup_orgs():
+    pool = Pool()
+    Organization = pool.get('kz.organization')
+    Region = pool.get('kz.region')
+    astana, = Region.search([('code', '=', '710000000')])
+    shymkent, = Region.search([('code', '=', '790000000')])
+    halyk, bcc, grantor = Organization.create([
+            {'name': "Halyk Bank", 'kind': 'bank'},
+            {'name': "Bank CenterCredit", 'kind': 'bank'},
+            {'name': "Akimat of Astana", 'kind': 'akimat',
+                'region': astana.id},
+            ])
+    return {'astana': astana, 'shymkent': shymkent, 'halyk': halyk,
+        'bcc': bcc, 'grantor': grantor}
+
+
+def contract_values(orgs, number, **values):
+    result = {
+        'number': number,
+        'kind': 'subsidy',
+        'sub_kind': 'loan',
+        'entrepreneur': f"Entrepreneur {number}",
+        'entrepreneur_bin': BINS[0],
+        'bank': orgs['halyk'].id,
+        'region': orgs['astana'].id,
+        'purpose': 'working_capital',
+        'amount': Decimal('100000000'),
+        'contract_date': dt.date(2024, 3, 1),
+        'decision_date': dt.date(2024, 2, 20),
+        }
+    result.update(values)
+    return result

@@ -1,0 +1,440 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelView, fields
+from trytond.modules.currency.exceptions import RateError
+from trytond.modules.kz_base.exceptions import MissingMRP
+from trytond.modules.kz_base.notification import notify_users
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval, If
+from trytond.report import Report
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import MissingRateError
+
+HIGH_TECH_LEVELS = [
+    (None, ""),
+    ('non_manufacturing', "Not Manufacturing"),
+    ('manufacturing', "Manufacturing, not in the Priority List"),
+    ('medium', "Medium Technological Level"),
+    ('high', "High Technological Level"),
+    ]
+GC_STATUSES = [
+    (None, ""),
+    ('computed', "Computed"),
+    ('missing_rate', "Missing USD Rate"),
+    ]
+# What the score depends on: a change of one of them recomputes it
+GC_INPUTS = {
+    'pool', 'cost', 'gc_usd_manual', 'gc_investment_usd_manual',
+    'gc_usd_source', 'global2000', 'global2000_year', 'high_tech_level',
+    'new_jobs', 'priority_good',
+    }
+# What the computation writes (and the decision log keeps)
+GC_RESULTS = [
+    'gc_inclusion_date', 'gc_status', 'gc_investment_usd', 'gc_usd_rate',
+    'gc_usd_rate_date', 'gc_investment_points', 'gc_global2000_points',
+    'gc_high_tech_points', 'gc_social_points', 'gc_investment_share',
+    'gc_global2000_share', 'gc_high_tech_share', 'gc_social_share',
+    'green_corridor_score', 'green_corridor', 'task_force',
+    ]
+HUNDRED = Decimal(100)
+SHARE = Decimal('0.0001')
+
+
+def band_points(value, bands, points):
+    """Return the points of value on half-open bands.
+
+    bands are the ascending lower bounds [b1, b2, ...] and points has one
+    more item: points[0] below b1, points[i] for b_i <= value < b_i+1."""
+    result = points[0]
+    for bound, point in zip(bands, points[1:]):
+        if value >= bound:
+            result = point
+    return result
+
+
+class Project(metaclass=PoolMeta):
+    __name__ = 'ncip.project'
+
+    _gc_states = {
+        'readonly': Eval('state').in_(['closed', 'excluded']),
+        }
+
+    # Inputs (Annex 1)
+    gc_usd_manual = fields.Boolean(
+        "Manual USD Amount", states=_gc_states,
+        help="Enter the investment in US dollars by hand instead of "
+        "converting the cost at the rate of the inclusion date.")
+    gc_investment_usd_manual = fields.Numeric(
+        "Investment (USD, Manual)", digits=(16, 2),
+        domain=[If(Bool(Eval('gc_investment_usd_manual')),
+                ('gc_investment_usd_manual', '>=', 0), ())],
+        states={
+            'invisible': ~Eval('gc_usd_manual'),
+            'required': Bool(Eval('gc_usd_manual')),
+            'readonly': _gc_states['readonly'],
+            })
+    gc_usd_source = fields.Char(
+        "Source of the USD Amount",
+        states={
+            'invisible': ~Eval('gc_usd_manual'),
+            'required': Bool(Eval('gc_usd_manual')),
+            'readonly': _gc_states['readonly'],
+            },
+        help="Where the manual amount comes from, e.g. the investor's "
+        "financial model or a bank statement.")
+    global2000 = fields.Boolean(
+        "In Forbes Global 2000", states=_gc_states,
+        help="The investor (or its group) is in the Forbes "
+        "\"The Global 2000\" list.")
+    global2000_year = fields.Integer(
+        "Global 2000 List Year",
+        domain=[If(Bool(Eval('global2000_year')),
+                [('global2000_year', '>=', 2003),
+                    ('global2000_year', '<=', 2200)],
+                [])],
+        states={
+            'invisible': ~Eval('global2000'),
+            'required': Bool(Eval('global2000')),
+            'readonly': _gc_states['readonly'],
+            })
+    high_tech_level = fields.Selection(
+        HIGH_TECH_LEVELS, "High-tech Level", states=_gc_states,
+        help="The level of the project's product in the list of priority "
+        "goods of order No. 306 of 30 March 2022.")
+    high_tech_level_string = high_tech_level.translated('high_tech_level')
+    priority_good = fields.Many2One(
+        'green_corridor.priority_good', "Priority Good", ondelete='RESTRICT',
+        domain=[If(Eval('high_tech_level').in_(['medium', 'high']),
+                ('level', '=', Eval('high_tech_level')),
+                ())],
+        states={
+            'invisible': ~Eval('high_tech_level').in_(['medium', 'high']),
+            'required': Eval('high_tech_level').in_(['medium', 'high']),
+            'readonly': _gc_states['readonly'],
+            })
+    new_jobs = fields.Integer(
+        "New Jobs", states=_gc_states,
+        domain=[If(Bool(Eval('new_jobs')), ('new_jobs', '>=', 0), ())],
+        help="The number of permanent jobs the project creates.")
+
+    # Results
+    gc_inclusion_date = fields.Date(
+        "Inclusion Date", readonly=True,
+        help="The date the project entered the national pool; the USD "
+        "rate and the MRP of this date are used.")
+    gc_status = fields.Selection(
+        GC_STATUSES, "Scoring Status", readonly=True)
+    gc_status_string = gc_status.translated('gc_status')
+    gc_investment_usd = fields.Numeric(
+        "Investment (USD)", digits=(16, 2), readonly=True)
+    gc_usd_rate = fields.Numeric(
+        "USD Rate (KZT)", digits=(16, 6), readonly=True,
+        help="The tenge for one US dollar used for the conversion.")
+    gc_usd_rate_date = fields.Date("USD Rate Date", readonly=True)
+    gc_investment_points = fields.Numeric(
+        "Investment Points", digits=(4, 2), readonly=True)
+    gc_global2000_points = fields.Numeric(
+        "Global 2000 Points", digits=(4, 2), readonly=True)
+    gc_high_tech_points = fields.Numeric(
+        "High-tech Points", digits=(4, 2), readonly=True)
+    gc_social_points = fields.Numeric(
+        "Social Points", digits=(4, 2), readonly=True)
+    gc_investment_share = fields.Numeric(
+        "Investment Share", digits=(6, 4), readonly=True)
+    gc_global2000_share = fields.Numeric(
+        "Global 2000 Share", digits=(6, 4), readonly=True)
+    gc_high_tech_share = fields.Numeric(
+        "High-tech Share", digits=(6, 4), readonly=True)
+    gc_social_share = fields.Numeric(
+        "Social Share", digits=(6, 4), readonly=True)
+    green_corridor_score = fields.Numeric(
+        "Green Corridor Score", digits=(6, 4), readonly=True,
+        help="Σ weight × points of Annex 1.")
+    green_corridor = fields.Boolean(
+        "Green Corridor", readonly=True,
+        help="The score reaches the threshold: the project gets "
+        "accelerated public services and its problems go to the next "
+        "Investment Council meeting (N§28, N§30).")
+    task_force = fields.Boolean(
+        "Task Force", readonly=True,
+        help="A green-corridor project costing at least the Task Force "
+        "threshold in MRP, accompanied by the Task Force (N§29).")
+    gc_decisions = fields.One2Many(
+        'green_corridor.decision', 'project', "Green Corridor Decisions",
+        readonly=True)
+    gc_problems = fields.One2Many(
+        'green_corridor.problem', 'project', "Problems")
+
+    del _gc_states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.green_corridor, Index.Equality()),
+                    where=t.green_corridor == True),  # noqa: E712
+                Index(t, (t.task_force, Index.Equality()),
+                    where=t.task_force == True),  # noqa: E712
+                })
+        cls._buttons.update({
+                'recompute_green_corridor_button': {
+                    'invisible': Eval('pool') != 'national',
+                    'depends': ['pool'],
+                    },
+                })
+
+    @classmethod
+    def default_gc_usd_manual(cls):
+        return False
+
+    @classmethod
+    def default_global2000(cls):
+        return False
+
+    @classmethod
+    def default_green_corridor(cls):
+        return False
+
+    @classmethod
+    def default_task_force(cls):
+        return False
+
+    @fields.depends('high_tech_level', 'priority_good')
+    def on_change_high_tech_level(self):
+        if (self.priority_good
+                and self.priority_good.level != self.high_tech_level):
+            self.priority_good = None
+
+    @fields.depends('priority_good')
+    def on_change_priority_good(self):
+        if self.priority_good:
+            self.high_tech_level = self.priority_good.level
+
+    @classmethod
+    def copy(cls, projects, default=None):
+        default = default.copy() if default is not None else {}
+        for name in GC_RESULTS:
+            default.setdefault(name, None)
+        default.setdefault('green_corridor', False)
+        default.setdefault('task_force', False)
+        default.setdefault('gc_decisions', None)
+        default.setdefault('gc_problems', None)
+        return super().copy(projects, default=default)
+
+    @classmethod
+    def on_modification(cls, mode, projects, field_names=None):
+        super().on_modification(mode, projects, field_names=field_names)
+        if mode in {'create', 'write'} and (
+                field_names is None or field_names & GC_INPUTS):
+            reason = 'change' if mode == 'write' else 'national'
+            cls.recompute_green_corridor(
+                cls.browse([p.id for p in projects]), reason=reason)
+
+    @classmethod
+    @ModelView.button
+    def recompute_green_corridor_button(cls, projects):
+        for project in projects:
+            values = project.compute_green_corridor()
+            if values.get('gc_status') == 'missing_rate':
+                raise MissingRateError(gettext(
+                        'kz_green_corridor.msg_project_missing_rate',
+                        project=project.rec_name,
+                        date=values['gc_usd_rate_date']))
+        cls.recompute_green_corridor(projects, reason='manual', force=True)
+
+    # Scoring
+
+    @staticmethod
+    def _gc_currencies():
+        Currency = Pool().get('currency.currency')
+        currencies = {c.code: c for c in Currency.search([
+                    ('code', 'in', ['KZT', 'USD']),
+                    ])}
+        return currencies.get('KZT'), currencies.get('USD')
+
+    def compute_investment_usd(self, date):
+        """Return (amount in USD, KZT per USD rate) of the cost on date,
+        or (None, None) when no rate is known on the date."""
+        Currency = Pool().get('currency.currency')
+        kzt, usd = self._gc_currencies()
+        if not kzt or not usd:
+            return None, None
+        with Transaction().set_context(date=date):
+            rate = Currency.compute(usd, Decimal(1), kzt, round=False)
+            amount = Currency.compute(kzt, self.cost or Decimal(0), usd)
+        return amount, rate.quantize(Decimal('0.000001'))
+
+    def compute_green_corridor(self, config=None):
+        """Return the values of the green-corridor fields (Annex 1) with the
+        settings of config (the kz.configuration singleton by default).
+
+        Outside the national pool everything is empty."""
+        pool = Pool()
+        Configuration = pool.get('kz.configuration')
+        Date = pool.get('ir.date')
+        MRP = pool.get('kz.mrp')
+        values = {n: None for n in GC_RESULTS}
+        values.update(green_corridor=False, task_force=False)
+        if self.pool != 'national':
+            return values
+        if config is None:
+            config = Configuration(1)
+        date = self.gc_inclusion_date or Date.today()
+        values['gc_inclusion_date'] = date
+        if self.gc_usd_manual:
+            usd = self.gc_investment_usd_manual or Decimal(0)
+        else:
+            try:
+                usd, rate = self.compute_investment_usd(date)
+            except RateError:
+                usd = rate = None
+            if usd is None:
+                values['gc_status'] = 'missing_rate'
+                values['gc_usd_rate_date'] = date
+                return values
+            values['gc_usd_rate'] = rate
+            values['gc_usd_rate_date'] = date
+        values['gc_investment_usd'] = usd
+        points = {
+            'investment': band_points(usd,
+                [config.gc_investment_band1, config.gc_investment_band2,
+                    config.gc_investment_band3],
+                [config.gc_investment_points0, config.gc_investment_points1,
+                    config.gc_investment_points2,
+                    config.gc_investment_points3]),
+            'global2000': (config.gc_global2000_points_listed
+                if self.global2000
+                else config.gc_global2000_points_absent),
+            'high_tech': {
+                'manufacturing': config.gc_high_tech_points_manufacturing,
+                'medium': config.gc_high_tech_points_medium,
+                'high': config.gc_high_tech_points_high,
+                }.get(self.high_tech_level,
+                config.gc_high_tech_points_non_manufacturing),
+            'social': band_points(self.new_jobs or 0,
+                [config.gc_social_band1, config.gc_social_band2],
+                [config.gc_social_points0, config.gc_social_points1,
+                    config.gc_social_points2]),
+            }
+        weights = {
+            'investment': config.gc_weight_investment,
+            'global2000': config.gc_weight_global2000,
+            'high_tech': config.gc_weight_high_tech,
+            'social': config.gc_weight_social,
+            }
+        score = Decimal(0)
+        for name, point in points.items():
+            share = (weights[name] * point / HUNDRED).quantize(SHARE)
+            values[f'gc_{name}_points'] = point
+            values[f'gc_{name}_share'] = share
+            score += share
+        values['green_corridor_score'] = score
+        values['green_corridor'] = score >= config.gc_threshold
+        values['gc_status'] = 'computed'
+        if values['green_corridor']:
+            try:
+                threshold = MRP.multiple(config.gc_task_force_mrp, date)
+            except MissingMRP:
+                threshold = None
+            values['task_force'] = bool(
+                threshold is not None and (self.cost or 0) >= threshold)
+        return values
+
+    @classmethod
+    def recompute_green_corridor(
+            cls, projects=None, reason='change', force=False, config=None):
+        """Recompute the score of the projects (all national ones when
+        None), write the changes, log a decision for each project whose
+        inputs or result changed and notify the Task Force of new
+        assignments."""
+        pool = Pool()
+        Decision = pool.get('green_corridor.decision')
+        if projects is None:
+            projects = cls.search([
+                    ['OR',
+                        ('pool', '=', 'national'),
+                        ('gc_status', '!=', None),
+                        ],
+                    ])
+        to_write, decisions, to_notify = [], [], []
+        for project in projects:
+            values = project.compute_green_corridor(config=config)
+            changed = {n: v for n, v in values.items()
+                if getattr(project, n) != v}
+            if changed:
+                to_write.extend([[project], changed])
+            if project.pool != 'national' and project.gc_status is None:
+                # Never scored: nothing to decide
+                continue
+            if not (force or changed or project._gc_inputs_changed()):
+                continue
+            if project.pool != 'national':
+                decision_reason = 'left'
+            elif project.gc_status is None:
+                decision_reason = 'national'
+            else:
+                decision_reason = reason
+            decisions.append(Decision.values_from_project(
+                    project, values, decision_reason, config=config))
+            if values['task_force'] and not project.task_force:
+                to_notify.append(project)
+        # The results are computed, not entered: write them whoever
+        # triggered the computation
+        with without_check_access():
+            if to_write:
+                cls.write(*to_write)
+            if decisions:
+                Decision.create(decisions)
+        if to_notify:
+            cls.notify_task_force(to_notify)
+
+    def _gc_inputs_changed(self):
+        "Whether the inputs differ from those of the last decision"
+        decisions = sorted(self.gc_decisions, key=lambda d: d.id)
+        if not decisions:
+            return True
+        return decisions[-1].inputs_key() != self._gc_inputs_key()
+
+    def _gc_inputs_key(self):
+        return (
+            self.cost, bool(self.gc_usd_manual),
+            self.gc_investment_usd_manual if self.gc_usd_manual else None,
+            bool(self.global2000), self.global2000_year if self.global2000
+            else None, self.high_tech_level, self.new_jobs)
+
+    @classmethod
+    def notify_task_force(cls, projects):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        group_id = ModelData.get_id('kz_base', 'group_task_force')
+        users = User.search([('groups', '=', group_id)])
+        for project in projects:
+            notify_users(users,
+                gettext('kz_green_corridor.msg_task_force_assigned',
+                    project=project.rec_name),
+                gettext('kz_green_corridor.msg_task_force_assigned_body',
+                    project=project.rec_name,
+                    score=project.green_corridor_score),
+                records=[project])
+
+
+class DecisionReport(Report):
+    "Green corridor decision"
+    __name__ = 'ncip.project.green_corridor'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Configuration = pool.get('kz.configuration')
+        Date = pool.get('ir.date')
+        context = super().get_context(records, header, data)
+        context['config'] = Configuration(1)
+        context['today'] = Date.today()
+        return context

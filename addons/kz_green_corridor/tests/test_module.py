@@ -1,0 +1,466 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+import datetime as dt
+from decimal import Decimal
+from unittest.mock import patch
+
+from trytond.model.exceptions import (
+    DomainValidationError, RequiredValidationError)
+from trytond.modules.kz_green_corridor.exceptions import (
+    ConfigurationValidationError, GreenCorridorError, MissingRateError)
+from trytond.modules.kz_green_corridor.project import band_points
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+TODAY = dt.date(2025, 6, 2)
+KZT_PER_USD = Decimal(500)
+MRP_2025 = Decimal(3932)
+MILLION = Decimal(1_000_000)
+
+
+def today(date=TODAY):
+    return patch.object(Pool().get('ir.date'), 'today', return_value=date)
+
+
+def create_currencies(rate_date=dt.date(2025, 1, 1)):
+    "KZT is the base (rate 1); 1 USD = 500 KZT from rate_date"
+    Currency = Pool().get('currency.currency')
+    kzt, usd = Currency.create([{
+                'name': "Tenge", 'code': 'KZT', 'symbol': '₸',
+                'rates': [('create', [{
+                                'date': dt.date(2000, 1, 1),
+                                'rate': Decimal(1)}])],
+                }, {
+                'name': "US Dollar", 'code': 'USD', 'symbol': '$',
+                'rates': [('create', [{
+                                'date': rate_date,
+                                'rate': Decimal(1) / KZT_PER_USD}])]
+                if rate_date else [],
+                }])
+    return kzt, usd
+
+
+def create_project(usd=None, **values):
+    """Create a project; usd is the investment in US dollars, converted to
+    tenge at 500 KZT for 1 USD"""
+    pool = Pool()
+    Project = pool.get('ncip.project')
+    Party = pool.get('party.party')
+    Region = pool.get('kz.region')
+    investor, = Party.create([{'name': "Investor LLP"}])
+    region, = Region.search([('code', '=', '710000000')])
+    defaults = {
+        'name': "Plant", 'investor': investor.id, 'region': region.id,
+        'passport_date': dt.date(2025, 6, 1),
+        'new_jobs': 100,
+        'high_tech_level': 'non_manufacturing',
+        }
+    if usd is not None:
+        defaults['cost'] = Decimal(usd) * KZT_PER_USD
+    defaults.update(values)
+    project, = Project.create([defaults])
+    return Project(project.id)
+
+
+def create_priority_good(level):
+    PriorityGood = Pool().get('green_corridor.priority_good')
+    good, = PriorityGood.create([{
+                'code': '8501%s' % level[:2], 'name': "Electric motors",
+                'level': level}])
+    return good
+
+
+class KzGreenCorridorTestCase(ModuleTestCase):
+    "Test kz_green_corridor module"
+    module = 'kz_green_corridor'
+
+    def test_band_points(self):
+        "Bands are half-open: a bound scores the band it starts"
+        bands, points = [10, 15, 30], [0, 1, 2, 3]
+        for value, expected in [
+                (0, 0), (9.99, 0), (10, 1), (14.99, 1), (15, 2),
+                (29.99, 2), (30, 3), (1000, 3)]:
+            with self.subTest(value=value):
+                self.assertEqual(band_points(value, bands, points), expected)
+
+    @with_transaction()
+    def test_investment_bands(self):
+        "Investment: < 10 M USD 0, [10, 15) 1, [15, 30) 2, ≥ 30 M 3"
+        create_currencies()
+        with today():
+            for usd, points in [
+                    (Decimal('9.99') * MILLION, 0),
+                    (10 * MILLION, 1),
+                    (Decimal('14.99') * MILLION, 1),
+                    (15 * MILLION, 2),
+                    (Decimal('29.99') * MILLION, 2),
+                    (30 * MILLION, 3),
+                    ]:
+                with self.subTest(usd=usd):
+                    project = create_project(usd=usd)
+                    self.assertEqual(project.pool, 'national')
+                    self.assertEqual(project.gc_status, 'computed')
+                    self.assertEqual(project.gc_investment_usd, usd)
+                    self.assertEqual(project.gc_usd_rate, KZT_PER_USD)
+                    self.assertEqual(project.gc_usd_rate_date, TODAY)
+                    self.assertEqual(project.gc_inclusion_date, TODAY)
+                    self.assertEqual(project.gc_investment_points, points)
+                    self.assertEqual(
+                        project.gc_investment_share,
+                        Decimal('0.25') * points)
+
+    @with_transaction()
+    def test_social_bands(self):
+        "Jobs: < 300 → 0.5, [300, 500) → 1, ≥ 500 → 2"
+        create_currencies()
+        with today():
+            for jobs, points in [
+                    (0, Decimal('0.5')), (299, Decimal('0.5')),
+                    (300, 1), (499, 1), (500, 2), (5000, 2)]:
+                with self.subTest(jobs=jobs):
+                    project = create_project(usd=10 * MILLION, new_jobs=jobs)
+                    self.assertEqual(project.gc_social_points, points)
+                    self.assertEqual(
+                        project.gc_social_share, Decimal('0.15') * points)
+
+    @with_transaction()
+    def test_high_tech_levels(self):
+        "High-tech: non-manufacturing 0, manufacturing 1, medium 2, high 3"
+        create_currencies()
+        medium = create_priority_good('medium')
+        high = create_priority_good('high')
+        with today():
+            for level, good, points in [
+                    ('non_manufacturing', None, 0),
+                    ('manufacturing', None, 1),
+                    ('medium', medium, 2),
+                    ('high', high, 3),
+                    ]:
+                with self.subTest(level=level):
+                    project = create_project(
+                        usd=10 * MILLION, high_tech_level=level,
+                        priority_good=good.id if good else None)
+                    self.assertEqual(project.gc_high_tech_points, points)
+                    self.assertEqual(
+                        project.gc_high_tech_share, Decimal('0.3') * points)
+
+    @with_transaction()
+    def test_priority_good_required_and_matching(self):
+        "A medium or high level needs a priority good of that level"
+        create_currencies()
+        high = create_priority_good('high')
+        with today():
+            with self.assertRaises(RequiredValidationError):
+                create_project(usd=10 * MILLION, high_tech_level='medium')
+            with self.assertRaises(DomainValidationError):
+                create_project(
+                    usd=10 * MILLION, high_tech_level='medium',
+                    priority_good=high.id)
+
+    @with_transaction()
+    def test_global2000(self):
+        "Global 2000: absent 0, listed 2 (with the year of the list)"
+        create_currencies()
+        with today():
+            project = create_project(usd=10 * MILLION)
+            self.assertEqual(project.gc_global2000_points, 0)
+            with self.assertRaises(RequiredValidationError):
+                create_project(usd=10 * MILLION, global2000=True)
+            project = create_project(
+                usd=10 * MILLION, global2000=True, global2000_year=2024)
+            self.assertEqual(project.gc_global2000_points, 2)
+            self.assertEqual(project.gc_global2000_share, Decimal('0.6'))
+
+    @with_transaction()
+    def test_threshold(self):
+        "The green corridor starts exactly at a score of 1.3"
+        create_currencies()
+        medium = create_priority_good('medium')
+        with today():
+            # 0.25×1 + 0.3×2 + 0.3×1 + 0.15×1 = 1.30
+            project = create_project(
+                usd=10 * MILLION, global2000=True, global2000_year=2024,
+                high_tech_level='manufacturing', new_jobs=300)
+            self.assertEqual(project.green_corridor_score, Decimal('1.3'))
+            self.assertEqual(project.green_corridor, True)
+            # 0.25×1 + 0.3×2 + 0.3×1 + 0.15×0.5 = 1.225
+            project = create_project(
+                usd=10 * MILLION, global2000=True, global2000_year=2024,
+                high_tech_level='manufacturing', new_jobs=299)
+            self.assertEqual(project.green_corridor_score, Decimal('1.225'))
+            self.assertEqual(project.green_corridor, False)
+            # 0.25×3 + 0 + 0.3×2 + 0.15×2 = 1.65
+            project = create_project(
+                usd=30 * MILLION, high_tech_level='medium',
+                priority_good=medium.id, new_jobs=500)
+            self.assertEqual(project.green_corridor_score, Decimal('1.65'))
+            self.assertEqual(project.green_corridor, True)
+
+    @with_transaction()
+    def test_regional_project_not_scored(self):
+        "Only projects of the national pool are scored"
+        create_currencies()
+        with today():
+            project = create_project(usd=1 * MILLION)
+            self.assertEqual(project.pool, 'regional')
+            self.assertEqual(project.gc_status, None)
+            self.assertEqual(project.green_corridor_score, None)
+            self.assertEqual(project.green_corridor, False)
+            self.assertEqual(project.gc_decisions, ())
+
+    @with_transaction()
+    def test_task_force_boundary(self):
+        "Task Force from exactly 7,500,000 × MRP of 1 January"
+        create_currencies()
+        threshold = Decimal(7_500_000) * MRP_2025
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Notification = pool.get('res.notification')
+        user, = User.create([{
+                    'name': "Task Force", 'login': 'tf',
+                    'groups': [('add', [ModelData.get_id(
+                                    'kz_base', 'group_task_force')])],
+                    }])
+        with today():
+            for cost, task_force in [
+                    (threshold - Decimal('0.01'), False),
+                    (threshold, True),
+                    ]:
+                with self.subTest(cost=cost):
+                    project = create_project(
+                        cost=cost, global2000=True, global2000_year=2024,
+                        high_tech_level='manufacturing', new_jobs=500)
+                    self.assertEqual(project.green_corridor, True)
+                    self.assertEqual(project.task_force, task_force)
+                    notifications = Notification.search([
+                            ('user', '=', user.id),
+                            ('model', '=', 'ncip.project'),
+                            ('records', '=', '[%s]' % project.id),
+                            ])
+                    self.assertEqual(len(notifications), int(task_force))
+            # Not in the green corridor: no Task Force whatever the cost
+            project = create_project(cost=threshold * 2, new_jobs=0)
+            self.assertEqual(project.green_corridor, False)
+            self.assertEqual(project.task_force, False)
+
+    @with_transaction()
+    def test_recompute_on_change(self):
+        "Changing an input recomputes the score and logs a decision"
+        Project = Pool().get('ncip.project')
+        create_currencies()
+        with today():
+            project = create_project(usd=10 * MILLION, new_jobs=299)
+            self.assertEqual(project.green_corridor, False)
+            self.assertEqual(len(project.gc_decisions), 1)
+            decision, = project.gc_decisions
+            self.assertEqual(decision.reason, 'national')
+            self.assertEqual(decision.score, project.green_corridor_score)
+            self.assertEqual(decision.new_jobs, 299)
+
+            Project.write([project], {
+                    'global2000': True, 'global2000_year': 2024,
+                    'high_tech_level': 'manufacturing', 'new_jobs': 300})
+            project = Project(project.id)
+            self.assertEqual(project.green_corridor_score, Decimal('1.3'))
+            self.assertEqual(project.green_corridor, True)
+            self.assertEqual(len(project.gc_decisions), 2)
+            last = max(project.gc_decisions, key=lambda d: d.id)
+            self.assertEqual(last.reason, 'change')
+            self.assertEqual(last.green_corridor, True)
+            self.assertEqual(last.new_jobs, 300)
+
+            # Writing the same values decides nothing new
+            Project.write([project], {'new_jobs': 300})
+            self.assertEqual(len(Project(project.id).gc_decisions), 2)
+
+            # A lower cost leaves the national pool: the flags go
+            Project.write([project], {'cost': Decimal(1000)})
+            project = Project(project.id)
+            self.assertEqual(project.pool, 'regional')
+            self.assertEqual(project.green_corridor, False)
+            self.assertEqual(project.gc_status, None)
+            last = max(project.gc_decisions, key=lambda d: d.id)
+            self.assertEqual(last.reason, 'left')
+
+    @with_transaction()
+    def test_manual_usd(self):
+        "A manual USD amount with its source replaces the conversion"
+        Project = Pool().get('ncip.project')
+        create_currencies()
+        with today():
+            project = create_project(usd=10 * MILLION)
+            self.assertEqual(project.gc_investment_points, 1)
+            with self.assertRaises(RequiredValidationError):
+                Project.write([project], {
+                        'gc_usd_manual': True,
+                        'gc_investment_usd_manual': 30 * MILLION})
+            Project.write([project], {
+                    'gc_usd_manual': True,
+                    'gc_investment_usd_manual': 30 * MILLION,
+                    'gc_usd_source': "Investor's financial model"})
+            project = Project(project.id)
+            self.assertEqual(project.gc_investment_usd, 30 * MILLION)
+            self.assertEqual(project.gc_usd_rate, None)
+            self.assertEqual(project.gc_investment_points, 3)
+            last = max(project.gc_decisions, key=lambda d: d.id)
+            self.assertEqual(last.usd_source, "Investor's financial model")
+            with self.assertRaises(DomainValidationError):
+                Project.write([project], {
+                        'gc_investment_usd_manual': Decimal(-1)})
+
+    @with_transaction()
+    def test_missing_rate(self):
+        "Without a USD rate the score waits; the button explains why"
+        Project = Pool().get('ncip.project')
+        kzt, usd = create_currencies(rate_date=None)
+        with today():
+            project = create_project(usd=10 * MILLION)
+            self.assertEqual(project.pool, 'national')
+            self.assertEqual(project.gc_status, 'missing_rate')
+            self.assertEqual(project.green_corridor_score, None)
+            self.assertEqual(project.green_corridor, False)
+            with self.assertRaises(MissingRateError):
+                Project.recompute_green_corridor_button([project])
+            # A rate of the inclusion date makes the score computable
+            Rate = Pool().get('currency.currency.rate')
+            Rate.create([{
+                        'currency': usd.id, 'date': TODAY,
+                        'rate': Decimal(1) / KZT_PER_USD}])
+            Project.recompute_green_corridor_button([project])
+            project = Project(project.id)
+            self.assertEqual(project.gc_status, 'computed')
+            self.assertEqual(project.gc_investment_points, 1)
+            last = max(project.gc_decisions, key=lambda d: d.id)
+            self.assertEqual(last.reason, 'manual')
+
+    @with_transaction()
+    def test_settings_change(self):
+        "A new threshold or weight applies to the national projects at once"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Configuration = pool.get('kz.configuration')
+        create_currencies()
+        with today():
+            project = create_project(
+                usd=10 * MILLION, global2000=True, global2000_year=2024,
+                high_tech_level='manufacturing', new_jobs=299)
+            self.assertEqual(project.green_corridor, False)
+            config = Configuration(1)
+            config.gc_threshold = Decimal('1.2')
+            config.save()
+            project = Project(project.id)
+            self.assertEqual(project.green_corridor, True)
+            last = max(project.gc_decisions, key=lambda d: d.id)
+            self.assertEqual(last.reason, 'settings')
+            self.assertEqual(last.threshold, Decimal('1.2'))
+
+            config.gc_weight_investment = Decimal(40)
+            config.gc_weight_social = Decimal(0)
+            config.save()
+            project = Project(project.id)
+            # 0.4×1 + 0.3×2 + 0.3×1 + 0 = 1.3
+            self.assertEqual(project.green_corridor_score, Decimal('1.3'))
+
+            config.gc_social_band1 = 100
+            config.gc_weight_social = Decimal(15)
+            config.gc_weight_investment = Decimal(25)
+            config.save()
+            project = Project(project.id)
+            self.assertEqual(project.gc_social_points, 1)
+
+    @with_transaction()
+    def test_settings_validation(self):
+        "Weights must add up to 100 % and bands must increase"
+        Configuration = Pool().get('kz.configuration')
+        Configuration.create([{}])
+        for name, value in [
+                ('gc_weight_social', Decimal(20)),
+                ('gc_investment_band2', Decimal(40) * MILLION),
+                ('gc_social_band2', 200),
+                ('gc_threshold', Decimal(-1)),
+                ]:
+            with self.subTest(name=name):
+                config = Configuration(1)
+                setattr(config, name, value)
+                with self.assertRaises(ConfigurationValidationError):
+                    config.save()
+
+    @with_transaction()
+    def test_negative_jobs(self):
+        "A negative number of jobs is refused"
+        create_currencies()
+        with today():
+            with self.assertRaises(DomainValidationError):
+                create_project(usd=10 * MILLION, new_jobs=-1)
+
+    @with_transaction()
+    def test_council_agenda(self):
+        "Open problems of green-corridor projects go to the next meeting"
+        pool = Pool()
+        Problem = pool.get('green_corridor.problem')
+        Meeting = pool.get('green_corridor.council_meeting')
+        create_currencies()
+        with today():
+            green = create_project(
+                usd=30 * MILLION, global2000=True, global2000_year=2024,
+                new_jobs=500)
+            other = create_project(usd=10 * MILLION)
+            self.assertEqual(green.green_corridor, True)
+            self.assertEqual(other.green_corridor, False)
+            old, = Problem.create([{
+                        'project': green.id, 'subject': "Land plot"}])
+            Problem.create([{'project': other.id, 'subject': "Permit"}])
+            past, meeting, later = Meeting.create([{
+                        'name': "Past", 'date': dt.date(2025, 5, 1),
+                        }, {
+                        'name': "Next", 'date': dt.date(2025, 6, 10),
+                        }, {
+                        'name': "Later", 'date': dt.date(2025, 9, 10),
+                        }])
+            self.assertEqual(Meeting.next_meeting(), meeting)
+            Meeting.generate_agenda([meeting])
+            self.assertEqual(
+                [i.problem for i in meeting.agenda], [old])
+            self.assertEqual(meeting.agenda[0].project, green)
+            # Generating again adds nothing twice
+            Meeting.generate_agenda([meeting, later])
+            self.assertEqual(len(Meeting(meeting.id).agenda), 1)
+            self.assertEqual(len(Meeting(later.id).agenda), 0)
+            # A new problem goes at once to the next meeting
+            new, = Problem.create([{
+                        'project': green.id, 'subject': "Power line"}])
+            self.assertEqual(
+                [i.problem for i in Meeting(meeting.id).agenda], [old, new])
+            # Resolving needs a resolution
+            with self.assertRaises(GreenCorridorError):
+                Problem.resolve([new])
+            new.resolution = "Connected by the akimat"
+            new.save()
+            Problem.resolve([new])
+            self.assertEqual(new.state, 'resolved')
+
+    @with_transaction()
+    def test_decision_report(self):
+        "The decision document is an OpenDocument text with the score"
+        pool = Pool()
+        Report = pool.get('ncip.project.green_corridor', type='report')
+        create_currencies()
+        with today():
+            project = create_project(
+                usd=30 * MILLION, global2000=True, global2000_year=2024,
+                new_jobs=500)
+            ext, content, _, name = Report.execute([project.id], {})
+        self.assertEqual(ext, 'odt')
+        self.assertTrue(content.startswith(b'PK'))
+        import io
+        import zipfile
+        with zipfile.ZipFile(io.BytesIO(content)) as odt:
+            text = odt.read('content.xml').decode()
+        self.assertIn("Green Corridor Decision", text)
+        self.assertIn("Plant", text)
+        self.assertIn("1.6500", text)
+
+
+del ModuleTestCase

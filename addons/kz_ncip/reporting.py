@@ -1,0 +1,451 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"Quarterly reports and the monitoring plan (N§24, 72-77, Annex 2)"
+import datetime as dt
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.report import Report
+from trytond.transaction import Transaction
+
+from .exceptions import ReportingError
+from .project import ACTIVE_STATES, users_of
+from .rating import previous_quarter, quarter_end
+from trytond.modules.kz_base.xlsx import XlsxReport
+
+REPORT_KINDS = [
+    ('regional', "Regional front office"),
+    ('external', "External front office"),
+    ('consolidated', "Consolidated (national company)"),
+    ]
+# The organisation kinds that report, by kind of report (N§74-75)
+REPORTING_KINDS = {
+    'regional': ['akimat'],
+    'external': ['embassy', 'national_company_foreign'],
+    'consolidated': ['national_company'],
+    }
+ACTIVITY_KINDS = [
+    ('quarterly', "Quarterly"),
+    ('annual', "Annual"),
+    ('unplanned', "Unplanned"),
+    ]
+# The planned activities of Annex 2 (§4-5) and the regional pool update
+# (N§24); their texts are the messages msg_activity_<code>
+ACTIVITY_TEMPLATES = {
+    'quarterly': ['quarter_results', 'quarter_report', 'quarter_meeting',
+        'regional_pool'],
+    'annual': ['year_results', 'year_efficiency', 'year_meeting'],
+    }
+
+
+class QuarterlyReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
+    "Quarterly report"
+    __name__ = 'ncip.quarterly.report'
+    _deadline_fields = {'year', 'quarter', 'kind', 'state'}
+    _deadline_states = ('draft',)
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    kind = fields.Selection(
+        REPORT_KINDS, "Kind", required=True, sort=False, states=_states)
+    organization = fields.Many2One(
+        'kz.organization', "Organisation", required=True,
+        ondelete='RESTRICT', states=_states)
+    region = fields.Many2One(
+        'kz.region', "Region", ondelete='RESTRICT',
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'regional',
+            'required': Eval('kind') == 'regional',
+            })
+    year = fields.Integer("Year", required=True, states=_states)
+    quarter = fields.Integer(
+        "Quarter", required=True, states=_states,
+        domain=[('quarter', '>=', 1), ('quarter', '<=', 4)])
+    summary = fields.Text(
+        "Work Done", states=_states,
+        help="The work done in the quarter, problems and proposals.")
+    lines = fields.One2Many(
+        'ncip.quarterly.report.line', 'report', "Projects", readonly=True)
+    submitted_by = fields.Many2One(
+        'res.user', "Submitted by", readonly=True, ondelete='RESTRICT')
+    submitted_date = fields.Date("Submission Date", readonly=True)
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('submitted', "Submitted"),
+            ], "State", readonly=True, required=True, sort=False)
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.year, Index.Equality()),
+                (t.quarter, Index.Equality())))
+        cls._order.insert(0, ('year', 'DESC'))
+        cls._order.insert(1, ('quarter', 'DESC'))
+        cls._transitions |= {('draft', 'submitted')}
+        cls._buttons.update({
+                'generate': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'submit': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_kind(cls):
+        return 'regional'
+
+    @classmethod
+    def default_year(cls):
+        return previous_quarter(Pool().get('ir.date').today())[0]
+
+    @classmethod
+    def default_quarter(cls):
+        return previous_quarter(Pool().get('ir.date').today())[1]
+
+    @classmethod
+    def default_organization(cls):
+        User = Pool().get('res.user')
+        user = User(Transaction().user)
+        return user.kz_organization.id if user.kz_organization else None
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', deadline_visual()),
+            ]
+
+    def get_rec_name(self, name):
+        return '%s %s Q%s' % (
+            self.organization.rec_name, self.year, self.quarter)
+
+    # Due by the 15th (20th for the consolidated report) of the month after
+    # the quarter (N§74-75, 28)
+    def get_deadline_start(self):
+        if self.year and self.quarter:
+            return quarter_end(self.year, self.quarter)
+
+    def get_deadline_duration(self):
+        config = Pool().get('kz.configuration')(1)
+        if self.kind == 'consolidated':
+            return config.consolidated_report_day, 'calendar'
+        return config.quarterly_report_day, 'calendar'
+
+    def get_deadline_recipients(self):
+        return users_of([self.organization])
+
+    def project_domain(self):
+        date = quarter_end(self.year, self.quarter)
+        domain = [
+            ('passport_date', '<=', date),
+            ('state', 'in', ACTIVE_STATES + ['closed', 'excluded']),
+            ]
+        if self.kind == 'regional':
+            domain.append(('region', '=', self.region.id))
+        elif self.kind == 'external':
+            domain.append(('initiator', 'child_of', [self.organization.id],
+                    'parent'))
+        return domain
+
+    @classmethod
+    @ModelView.button
+    def generate(cls, reports):
+        "Fill the report from the projects and their roadmaps"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Line = pool.get('ncip.quarterly.report.line')
+        Line.delete([l for r in reports for l in r.lines])
+        to_create = []
+        for report in reports:
+            date = quarter_end(report.year, report.quarter)
+            start = dt.date(report.year, report.quarter * 3 - 2, 1)
+            for project in Project.search(report.project_domain()):
+                tasks = [t for t in project.tasks if t.deadline]
+                done = [t for t in tasks
+                    if t.actual_end and start <= t.actual_end <= date]
+                late = [t for t in tasks
+                    if (t.actual_end and t.actual_end <= date
+                        and t.actual_end > t.deadline)
+                    or ((not t.actual_end or t.actual_end > date)
+                        and t.deadline < date)]
+                to_create.append({
+                        'report': report.id,
+                        'project': project.id,
+                        'region': project.region.id,
+                        'pool': project.pool,
+                        'state': project.state,
+                        'cost': project.cost,
+                        'tasks': len(tasks),
+                        'done_tasks': len(done),
+                        'late_tasks': len(late),
+                        })
+        Line.create(to_create)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('submitted')
+    def submit(cls, reports):
+        Date = Pool().get('ir.date')
+        for report in reports:
+            if not report.lines and not (report.summary or '').strip():
+                raise ReportingError(gettext(
+                        'kz_ncip.msg_report_empty', report=report.rec_name))
+        cls.write(list(reports), {
+                'submitted_by': Transaction().user,
+                'submitted_date': Date.today(),
+                })
+
+    @classmethod
+    def create_quarterly(cls, date=None):
+        "Cron: open the reports of the last quarter for every front office"
+        pool = Pool()
+        Organization = pool.get('kz.organization')
+        Date = pool.get('ir.date')
+        year, quarter = previous_quarter(date or Date.today())
+        existing = {(r.organization.id, r.kind) for r in cls.search([
+                    ('year', '=', year), ('quarter', '=', quarter)])}
+        to_create = []
+        for kind, kinds in REPORTING_KINDS.items():
+            for organization in Organization.search([('kind', 'in', kinds)]):
+                if (organization.id, kind) in existing:
+                    continue
+                if kind == 'regional' and not organization.region:
+                    continue
+                to_create.append({
+                        'kind': kind,
+                        'organization': organization.id,
+                        'region': (organization.region.id
+                            if kind == 'regional' else None),
+                        'year': year,
+                        'quarter': quarter,
+                        })
+        reports = cls.create(to_create)
+        if reports:
+            cls.generate(reports)
+        return reports
+
+
+class QuarterlyReportLine(ModelSQL, ModelView):
+    "Quarterly report line"
+    __name__ = 'ncip.quarterly.report.line'
+    report = fields.Many2One(
+        'ncip.quarterly.report', "Report", required=True,
+        ondelete='CASCADE')
+    project = fields.Many2One(
+        'ncip.project', "Project", required=True, ondelete='CASCADE')
+    region = fields.Many2One('kz.region', "Region", ondelete='RESTRICT')
+    pool = fields.Char("Pool")
+    state = fields.Char("State")
+    cost = fields.Numeric("Estimated Cost", digits=(16, 2))
+    tasks = fields.Integer("Tasks")
+    done_tasks = fields.Integer("Tasks Done in the Quarter")
+    late_tasks = fields.Integer("Late Tasks")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.report, Index.Equality())))
+
+    def _translated(self, name):
+        Project = Pool().get('ncip.project')
+        selection = dict(Project.fields_get([name])[name]['selection'])
+        return selection.get(getattr(self, name), getattr(self, name))
+
+    @property
+    def pool_string(self):
+        return self._translated('pool')
+
+    @property
+    def state_string(self):
+        return self._translated('state')
+
+
+class QuarterlyReportXlsx(XlsxReport):
+    "Quarterly report (Excel)"
+    __name__ = 'ncip.quarterly.report.xlsx'
+    _fields = ['project', 'region', 'pool', 'state', 'cost', 'tasks',
+        'done_tasks', 'late_tasks']
+
+    @classmethod
+    def get_rows(cls, records, data):
+        Line = Pool().get('ncip.quarterly.report.line')
+        sheets = []
+        for report in records:
+            rows = [[l.project.rec_name, l.region, l.pool_string,
+                    l.state_string, l.cost, l.tasks, l.done_tasks,
+                    l.late_tasks] for l in report.lines]
+            sheets.append((report.rec_name, cls.headers(Line, cls._fields),
+                    rows))
+        return sheets
+
+
+class QuarterlyReportDocument(Report):
+    "Quarterly report (document)"
+    __name__ = 'ncip.quarterly.report.document'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Report_ = pool.get('ncip.quarterly.report')
+        Line = pool.get('ncip.quarterly.report.line')
+        context = super().get_context(records, header, data)
+        fields_ = ['kind', 'organization', 'region', 'year', 'quarter',
+            'summary', 'state', 'submitted_date', 'due_date']
+        report_strings = Report_.fields_get(fields_)
+        line_strings = Line.fields_get(QuarterlyReportXlsx._fields)
+        context['label'] = {n: v['string'] for n, v in (
+                list(report_strings.items()) + list(line_strings.items()))}
+        context['kinds'] = dict(report_strings['kind']['selection'])
+        context['title'] = pool.get('ir.model').get_name(Report_.__name__)
+        return context
+
+
+class MonitoringActivity(DeadlineMixin, Workflow, ModelSQL, ModelView):
+    "Monitoring plan activity"
+    __name__ = 'ncip.monitoring.activity'
+    _deadline_fields = {'planned_date', 'state'}
+    _deadline_states = ('planned',)
+    _states = {'readonly': Eval('state') != 'planned'}
+
+    kind = fields.Selection(
+        ACTIVITY_KINDS, "Kind", required=True, sort=False, states=_states)
+    code = fields.Char("Code", readonly=True)
+    name = fields.Text("Activity", required=True, states=_states)
+    year = fields.Integer("Year", required=True, states=_states)
+    quarter = fields.Integer(
+        "Quarter", domain=['OR', ('quarter', '=', None),
+            [('quarter', '>=', 1), ('quarter', '<=', 4)]],
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'quarterly',
+            'required': Eval('kind') == 'quarterly',
+            })
+    planned_date = fields.Date("Planned Date", required=True, states=_states)
+    organization = fields.Many2One(
+        'kz.organization', "Responsible", ondelete='RESTRICT',
+        states=_states)
+    project = fields.Many2One(
+        'ncip.project', "Project", ondelete='SET NULL', states=_states,
+        help="The project an unplanned activity is about.")
+    result = fields.Text("Result",
+        states={'readonly': Eval('state') != 'planned'})
+    done_date = fields.Date("Done Date", readonly=True)
+    state = fields.Selection([
+            ('planned', "Planned"),
+            ('done', "Done"),
+            ], "State", readonly=True, required=True, sort=False)
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('planned_date', 'DESC'))
+        cls._transitions |= {('planned', 'done')}
+        cls._buttons.update({
+                'do': {
+                    'invisible': Eval('state') != 'planned',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'planned'
+
+    @classmethod
+    def default_kind(cls):
+        return 'unplanned'
+
+    @classmethod
+    def default_year(cls):
+        return Pool().get('ir.date').today().year
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', deadline_visual()),
+            ]
+
+    def get_rec_name(self, name):
+        return (self.name or '').splitlines()[0][:80] if self.name else ''
+
+    def get_deadline_start(self):
+        return self.planned_date
+
+    def get_deadline_duration(self):
+        return 0, 'calendar'
+
+    def get_deadline_recipients(self):
+        return users_of([self.organization]) if self.organization else []
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('done')
+    def do(cls, activities):
+        Date = Pool().get('ir.date')
+        for activity in activities:
+            if not (activity.result or '').strip():
+                raise ReportingError(gettext(
+                        'kz_ncip.msg_activity_result',
+                        activity=activity.rec_name))
+        cls.write(list(activities), {'done_date': Date.today()})
+
+    @classmethod
+    def plan(cls, date=None):
+        """Cron: plan the activities of the last ended quarter and, in
+        January, of the last year (Annex 2)"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Organization = pool.get('kz.organization')
+        config = pool.get('kz.configuration')(1)
+        date = date or Date.today()
+        year, quarter = previous_quarter(date)
+        end = quarter_end(year, quarter)
+        national, = (Organization.search(
+                [('kind', '=', 'national_company')], limit=1) or [None])
+        authorized, = (Organization.search(
+                [('kind', '=', 'authorized_body')], limit=1) or [None])
+        existing = {(a.code, a.year, a.quarter, a.organization)
+            for a in cls.search([('year', '=', year)])}
+        to_create = []
+
+        def add(code, name, kind, quarter, planned, organization):
+            key = (code, year, quarter, organization)
+            if key not in existing:
+                existing.add(key)
+                to_create.append({
+                        'code': code, 'name': name, 'kind': kind,
+                        'year': year, 'quarter': quarter,
+                        'planned_date': planned,
+                        'organization': (
+                            organization.id if organization else None),
+                        })
+        report_day = end + dt.timedelta(days=config.consolidated_report_day)
+        pool_day = end + dt.timedelta(days=config.quarterly_report_day)
+        for code in ACTIVITY_TEMPLATES['quarterly']:
+            name = gettext('kz_ncip.msg_activity_%s' % code)
+            if code == 'regional_pool':
+                for akimat in Organization.search([('kind', '=', 'akimat')]):
+                    add(code, name, 'quarterly', quarter, pool_day, akimat)
+            else:
+                add(code, name, 'quarterly', quarter, report_day, national)
+        if quarter == 4:
+            for code in ACTIVITY_TEMPLATES['annual']:
+                name = gettext('kz_ncip.msg_activity_%s' % code)
+                add(code, name, 'annual', None,
+                    dt.date(year + 1, 1, 31), authorized)
+        return cls.create(to_create)

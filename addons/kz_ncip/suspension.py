@@ -1,0 +1,202 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"Suspension and exclusion of a project from the pool (N§31-34)"
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.modules.kz_base.notification import notify_users
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from .exceptions import SuspensionError
+from .project import users_of, users_of_kind
+
+GROUNDS = [
+    ('violations', "Repeated unremedied violations of technical "
+        "requirements"),
+    ('financing', "Financing stopped or significantly reduced"),
+    ('bankruptcy', "Bankruptcy or liquidation"),
+    ('permits', "Permits and approvals impossible to obtain"),
+    ('legal', "Judicial or other legal restrictions"),
+    ('request', "Written request of the investor or the initiator"),
+    ]
+
+
+class Suspension(DeadlineMixin, Workflow, ModelSQL, ModelView):
+    "Project suspension or exclusion request"
+    __name__ = 'ncip.project.suspension'
+    _deadline_fields = {'request_date', 'state'}
+    _deadline_states = ('requested',)
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    project = fields.Many2One(
+        'ncip.project', "Project", required=True, ondelete='RESTRICT',
+        domain=[('state', 'in',
+                ['with_roadmap', 'post_investment', 'suspended'])],
+        states=_states)
+    kind = fields.Selection([
+            ('suspension', "Suspension"),
+            ('exclusion', "Exclusion"),
+            ], "Request", required=True, states=_states)
+    ground = fields.Selection(
+        GROUNDS, "Ground", required=True, sort=False, states=_states,
+        help="One of the six grounds of N§31.")
+    justification = fields.Text(
+        "Justification", required=True, states=_states)
+    requested_by = fields.Many2One(
+        'kz.organization', "Requested by", readonly=True,
+        ondelete='RESTRICT')
+    request_date = fields.Date("Request Date", readonly=True)
+    decision_note = fields.Text(
+        "Decision", states={'readonly': Eval('state') != 'requested'})
+    decided_by = fields.Many2One(
+        'res.user', "Decided by", readonly=True, ondelete='RESTRICT')
+    decision_date = fields.Date("Decision Date", readonly=True)
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('requested', "Requested"),
+            ('approved', "Approved"),
+            ('refused', "Refused"),
+            ], "State", readonly=True, required=True, sort=False)
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.project, Index.Equality())))
+        cls._order.insert(0, ('request_date', 'DESC NULLS FIRST'))
+        cls._transitions |= {
+            ('draft', 'requested'),
+            ('requested', 'approved'),
+            ('requested', 'refused'),
+            }
+        cls._buttons.update({
+                'request': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'approve': {
+                    'invisible': Eval('state') != 'requested',
+                    'depends': ['state'],
+                    },
+                'refuse': {
+                    'invisible': Eval('state') != 'requested',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_kind(cls):
+        return 'suspension'
+
+    def get_rec_name(self, name):
+        return '%s: %s' % (self.project.rec_name, self.kind_string)
+
+    kind_string = kind.translated('kind')
+
+    def get_deadline_start(self):
+        return self.request_date
+
+    def get_deadline_duration(self):
+        config = Pool().get('kz.configuration')(1)
+        return config.suspension_decision_days, 'working'
+
+    def get_deadline_recipients(self):
+        return users_of_kind('authorized_body')
+
+    @classmethod
+    def check_modification(cls, mode, requests, values=None, external=False):
+        super().check_modification(
+            mode, requests, values=values, external=external)
+        if mode == 'delete':
+            for request in requests:
+                if request.state != 'draft':
+                    raise SuspensionError(gettext(
+                            'kz_ncip.msg_suspension_delete',
+                            request=request.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('requested')
+    def request(cls, requests):
+        "The akimat sends the justified request (N§32)"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        User = pool.get('res.user')
+        user = User(Transaction().user)
+        for request in requests:
+            if not (request.justification or '').strip():
+                raise SuspensionError(gettext(
+                        'kz_ncip.msg_suspension_justification',
+                        request=request.rec_name))
+            if request.project.state not in {
+                    'with_roadmap', 'post_investment', 'suspended'}:
+                raise SuspensionError(gettext(
+                        'kz_ncip.msg_suspension_project_state',
+                        request=request.rec_name))
+        cls.write(list(requests), {
+                'request_date': Date.today(),
+                'requested_by': (user.kz_organization.id
+                    if user.kz_organization else None),
+                })
+        notify_users(users_of_kind('authorized_body'),
+            gettext('kz_ncip.msg_suspension_label'),
+            gettext('kz_ncip.msg_suspension_description',
+                requests=', '.join(r.rec_name for r in requests)),
+            list(requests))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('approved')
+    def approve(cls, requests):
+        "The authorized body decides within 5 working days (N§33)"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Date = pool.get('ir.date')
+        for request in requests:
+            project = request.project
+            if request.kind == 'exclusion':
+                Project.exclude([project], reason='%s: %s' % (
+                        request.ground_string, request.justification))
+            elif project.state in {'with_roadmap', 'post_investment'}:
+                Project.suspend([project])
+        cls.write(list(requests), {
+                'decided_by': Transaction().user,
+                'decision_date': Date.today(),
+                })
+        cls._notify_decision(requests, 'kz_ncip.msg_suspension_approved')
+
+    ground_string = ground.translated('ground')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('refused')
+    def refuse(cls, requests):
+        Date = Pool().get('ir.date')
+        for request in requests:
+            if not (request.decision_note or '').strip():
+                raise SuspensionError(gettext(
+                        'kz_ncip.msg_suspension_refuse_note',
+                        request=request.rec_name))
+        cls.write(list(requests), {
+                'decided_by': Transaction().user,
+                'decision_date': Date.today(),
+                })
+        cls._notify_decision(requests, 'kz_ncip.msg_suspension_refused')
+
+    @classmethod
+    def _notify_decision(cls, requests, message):
+        for request in requests:
+            notify_users(
+                users_of(filter(None, [
+                            request.requested_by, request.project.akimat])),
+                gettext(message, request=request.rec_name),
+                request.decision_note or '',
+                [request])

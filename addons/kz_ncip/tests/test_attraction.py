@@ -1,0 +1,588 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"Module 1 'Attraction': cards, KYC, meetings, visits, initiatives"
+import datetime as dt
+import unittest
+from decimal import Decimal
+from unittest.mock import patch
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
+from trytond.model.modelview import AccessButtonError
+from trytond.modules.kz_ncip.exceptions import (
+    InitiativeError, KYCError, PartyDuplicateError, VisitError)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction, check_access
+
+VALID_BIN = '990140000384'
+ASTANA = '710000000'
+SHYMKENT = '790000000'
+
+
+def today(date):
+    return patch.object(Pool().get('ir.date'), 'today', return_value=date)
+
+
+def as_user(user):
+    "Act as the user with access rights and record rules checked"
+    transaction = Transaction()
+
+    class _Context:
+        def __enter__(self):
+            self._user = transaction.set_user(user.id)
+            self._user.__enter__()
+            self._access = check_access()
+            self._access.__enter__()
+
+        def __exit__(self, *args):
+            self._access.__exit__(*args)
+            self._user.__exit__(*args)
+    return _Context()
+
+
+def setup_world():
+    "Create the organisations, users and an investor of the tests"
+    pool = Pool()
+    Region = pool.get('kz.region')
+    Organization = pool.get('kz.organization')
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    Party = pool.get('party.party')
+    Country = pool.get('country.country')
+
+    w = type('World', (), {})()
+    w.astana, = Region.search([('code', '=', ASTANA)])
+    w.shymkent, = Region.search([('code', '=', SHYMKENT)])
+    orgs = Organization.create([
+            {'name': "Embassy in Germany", 'kind': 'embassy'},
+            {'name': "Embassy in China", 'kind': 'embassy'},
+            {'name': "Kazakh Invest", 'kind': 'national_company'},
+            {'name': "Akimat of Astana", 'kind': 'akimat',
+                'region': w.astana.id},
+            {'name': "Akimat of Shymkent", 'kind': 'akimat',
+                'region': w.shymkent.id},
+            {'name': "Investment Committee", 'kind': 'authorized_body'},
+            {'name': "Investor LLP", 'kind': 'investor'},
+            ])
+    (w.embassy_org, w.embassy2_org, w.kazinvest_org, w.akimat_org,
+        w.akimat2_org, w.mfa_org, w.investor_org) = orgs
+
+    def group(name):
+        return ModelData.get_id('kz_base', 'group_%s' % name)
+
+    def user(login, org, grp):
+        user, = User.create([{
+                    'name': login.title(), 'login': login,
+                    'kz_organization': org.id,
+                    'groups': [('add', [group(grp)])],
+                    }])
+        return user
+    w.embassy = user('embassy', w.embassy_org, 'external_front_office')
+    w.embassy2 = user('embassy2', w.embassy2_org, 'external_front_office')
+    w.kazinvest = user('kazinvest', w.kazinvest_org, 'central_front_office')
+    w.akimat = user('akimat', w.akimat_org, 'regional_front_office')
+    w.akimat2 = user('akimat2', w.akimat2_org, 'regional_front_office')
+    w.authorized = user('authorized', w.mfa_org, 'authorized_body')
+    w.investor_user = user('investor', w.investor_org, 'investor')
+    w.germany, = Country.create([{'name': "Germany", 'code': 'DE'}])
+    w.investor, = Party.create([{
+                'name': "Siemens Energy", 'ncip_investor': True,
+                'origin_country': w.germany.id, 'oked': '35.11',
+                'company_size': 'large',
+                }])
+    w.investor_org.party = w.investor
+    w.investor_org.save()
+    return w
+
+
+def create_initiative(w, **values):
+    Initiative = Pool().get('ncip.initiative')
+    defaults = {
+        'name': "Wind farm", 'organization': w.embassy_org.id,
+        'investor': w.investor.id, 'region': w.astana.id,
+        'akimat': w.akimat_org.id, 'visit_date': dt.date(2025, 3, 20),
+        'industry': "Energy", 'cost': Decimal('1000000'),
+        'description': "A 100 MW wind farm",
+        }
+    defaults.update(values)
+    initiative, = Initiative.create([defaults])
+    return initiative
+
+
+class AttractionTestCase(unittest.TestCase):
+    "Test Module 1 'Attraction' of kz_ncip"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('kz_ncip')
+
+    # Cards and KYC (N-4)
+    @with_transaction()
+    def test_investor_card_bin_and_duplicates(self):
+        "BIN through the kz_bin identifier; duplicates by BIN or name+country"
+        Party = Pool().get('party.party')
+        w = setup_world()
+        company, = Party.create([{
+                    'name': "Vestas", 'ncip_investor': True,
+                    'origin_country': w.germany.id,
+                    'identifiers': [('create', [{
+                                    'type': 'kz_bin', 'code': VALID_BIN}])],
+                    }])
+        self.assertEqual(company.ncip_bin, VALID_BIN)
+        self.assertEqual(
+            Party.search([('ncip_bin', '=', VALID_BIN)]), [company])
+        with self.assertRaisesRegex(PartyDuplicateError, VALID_BIN):
+            Party.create([{
+                        'name': "Other", 'identifiers': [('create', [{
+                                        'type': 'kz_bin',
+                                        'code': VALID_BIN}])]}])
+        with self.assertRaisesRegex(PartyDuplicateError, 'already exists'):
+            Party.create([{
+                        'name': "siemens energy", 'ncip_investor': True,
+                        'origin_country': w.germany.id}])
+        # Same name from another country is another company
+        Party.create([{'name': "Siemens Energy", 'ncip_investor': True}])
+
+    @with_transaction()
+    def test_contact_card(self):
+        "A contact person is a party of the company with a position"
+        Party = Pool().get('party.party')
+        w = setup_world()
+        contact, = Party.create([{
+                    'name': "Hans Müller", 'ncip_employer': w.investor.id,
+                    'ncip_position': "Director",
+                    'contact_mechanisms': [('create', [{
+                                    'type': 'email',
+                                    'value': 'hans@example.com'}])],
+                    }])
+        w.investor.ncip_contact = contact
+        w.investor.save()
+        self.assertEqual(list(w.investor.ncip_contacts), [contact])
+
+    @with_transaction()
+    def test_kyc_checklist(self):
+        "KYC passes only when every check is done; failing needs a note"
+        Party = Pool().get('party.party')
+        w = setup_world()
+        party = w.investor
+        self.assertEqual(party.kyc_state, 'not_started')
+        Party.kyc_start([party])
+        self.assertEqual(party.kyc_state, 'in_progress')
+        self.assertEqual(len(party.kyc_checks), 5)
+        with self.assertRaises(KYCError):
+            Party.kyc_pass([party])
+        with self.assertRaises(KYCError):
+            Party.kyc_fail([party])
+        for check in party.kyc_checks:
+            check.done = True
+            check.save()
+        with today(dt.date(2025, 5, 5)), \
+                Transaction().set_user(w.embassy.id):
+            Party.kyc_pass([party])
+        party = Party(party.id)
+        self.assertEqual(party.kyc_state, 'passed')
+        # Nobody sets the result by a plain write
+        with as_user(w.investor_user):
+            with self.assertRaises(KYCError):
+                Party.write([party], {'kyc_state': 'failed'})
+        self.assertEqual(party.kyc_date, dt.date(2025, 5, 5))
+        self.assertEqual(party.kyc_officer, w.embassy)
+
+    # Meetings and visits (N-5, N-6)
+    @with_transaction()
+    def test_meeting_to_initiative(self):
+        "A meeting records the talks and creates its initiative"
+        pool = Pool()
+        Meeting = pool.get('ncip.meeting')
+        w = setup_world()
+        with Transaction().set_user(w.embassy.id):
+            meeting, = Meeting.create([{
+                        'subject': "Wind energy", 'date': dt.date(2025, 3, 20),
+                        'investor': w.investor.id, 'place': "Berlin",
+                        'event': "Kazakhstan Investment Forum",
+                        'key_points': "Interest in wind", 'cost': Decimal(5),
+                        'jobs': 200, 'region': w.astana.id,
+                        'industry': "Energy", 'expectations': "Land plot",
+                        'agreements': "Site visit",
+                        'participants': [('create', [
+                                        {'kind': 'official',
+                                            'user': w.embassy.id,
+                                            'name': "Consul"},
+                                        {'kind': 'investor',
+                                            'name': "Hans Müller"}])],
+                        }])
+            self.assertEqual(meeting.organization, w.embassy_org)
+            Meeting.create_initiative([meeting])
+        initiative = meeting.initiative
+        self.assertTrue(initiative)
+        self.assertEqual(initiative.meeting, meeting)
+        self.assertEqual(list(initiative.meetings), [meeting])
+        self.assertEqual(initiative.cost, Decimal(5))
+        self.assertEqual(initiative.region, w.astana)
+        self.assertEqual(initiative.akimat, w.akimat_org)
+        self.assertEqual(initiative.organization, w.embassy_org)
+        self.assertEqual(initiative.visit_date, dt.date(2025, 3, 20))
+
+    @with_transaction()
+    def test_visit_workflow(self):
+        "Draft, proposed, refused with reason or approved, done with card"
+        pool = Pool()
+        Visit = pool.get('ncip.visit')
+        w = setup_world()
+        visit, = Visit.create([{
+                    'name': "Visit to Astana",
+                    'organization': w.embassy_org.id,
+                    'investor': w.investor.id,
+                    'date_from': dt.date(2025, 3, 18),
+                    'date_to': dt.date(2025, 3, 20),
+                    'goals': "Meet the akimat",
+                    'responsible_bodies': [('add', [w.akimat_org.id])],
+                    }])
+        Visit.propose([visit])
+        with self.assertRaises(VisitError):
+            Visit.refuse([visit])
+        visit.decision_note = "Not the right time"
+        visit.save()
+        Visit.refuse([visit])
+        self.assertEqual(visit.state, 'refused')
+        Visit.draft([visit])
+        Visit.propose([visit])
+        with today(dt.date(2025, 3, 1)):
+            Visit.approve([visit])
+        self.assertEqual(visit.state, 'approved')
+        self.assertEqual(visit.decision_date, dt.date(2025, 3, 1))
+        with self.assertRaises(VisitError):
+            Visit.create_initiative([visit])
+        with self.assertRaises(VisitError):
+            Visit.done([visit])
+        visit.agreements = "Land plot agreed"
+        visit.programme = "Day 1: akimat"
+        visit.save()
+        Visit.done([visit])
+        self.assertEqual(visit.visit_date, dt.date(2025, 3, 20))
+        Visit.create_initiative([visit])
+        initiative, = visit.initiatives
+        self.assertEqual(initiative.visit, visit)
+        self.assertEqual(initiative.agreements, "Land plot agreed")
+        self.assertEqual(initiative.visit_date, dt.date(2025, 3, 20))
+
+    # Initiative deadlines (N-7, N-8)
+    @with_transaction()
+    def test_handover_deadline_across_nauryz(self):
+        "3 working days after 20 March 2025 skip Nauryz: due 28 March"
+        w = setup_world()
+        initiative = create_initiative(w)
+        self.assertEqual(initiative.due_date, dt.date(2025, 3, 28))
+        with today(dt.date(2025, 3, 27)):
+            initiative = initiative.__class__(initiative.id)
+            self.assertEqual(initiative.days_left, 1)
+            self.assertEqual(initiative.deadline_state, 'warning')
+        with today(dt.date(2025, 3, 29)):
+            initiative = initiative.__class__(initiative.id)
+            self.assertEqual(initiative.deadline_state, 'overdue')
+
+    @with_transaction()
+    def test_decision_deadline_and_extension(self):
+        "30 calendar days at the akimat, one extension of at most 30"
+        pool = Pool()
+        Initiative = pool.get('ncip.initiative')
+        Configuration = pool.get('kz.configuration')
+        w = setup_world()
+        initiative = create_initiative(w)
+        with today(dt.date(2025, 3, 24)):
+            Initiative.hand_over([initiative])
+        initiative = Initiative(initiative.id)
+        self.assertEqual(initiative.state, 'handed')
+        self.assertEqual(initiative.due_date, dt.date(2025, 4, 23))
+        with today(dt.date(2025, 4, 1)):
+            self.assertEqual(Initiative(initiative.id).deadline_state, 'ok')
+        with today(dt.date(2025, 4, 14)):
+            self.assertEqual(
+                Initiative(initiative.id).deadline_state, 'warning')
+        initiative.officer = w.akimat
+        initiative.save()
+        Initiative.assign([initiative])
+        initiative.extension_days = 31
+        initiative.save()
+        with self.assertRaisesRegex(InitiativeError, '30'):
+            Initiative.extend([initiative])
+        initiative.extension_days = 20
+        initiative.save()
+        # Saving the days alone does not extend
+        self.assertEqual(
+            Initiative(initiative.id).due_date, dt.date(2025, 4, 23))
+        Initiative.extend([initiative])
+        initiative = Initiative(initiative.id)
+        self.assertTrue(initiative.extended)
+        self.assertEqual(initiative.due_date, dt.date(2025, 5, 13))
+        with self.assertRaisesRegex(InitiativeError, 'only once'):
+            Initiative.extend([initiative])
+        # The durations are settings
+        config = Configuration(1)
+        config.initiative_decision_days = 10
+        config.save()
+        initiative.handed_date = initiative.handed_date
+        Initiative.write([initiative], {'extension_days': 20})
+        self.assertEqual(
+            Initiative(initiative.id).due_date, dt.date(2025, 4, 23))
+
+    @with_transaction()
+    def test_overdue_cron_notifies(self):
+        "The daily check flags overdue initiatives, tells officer and body"
+        pool = Pool()
+        Initiative = pool.get('ncip.initiative')
+        Deadline = pool.get('kz.deadline')
+        Notification = pool.get('res.notification')
+        w = setup_world()
+        initiative = create_initiative(w)
+        with today(dt.date(2025, 3, 24)):
+            Initiative.hand_over([initiative])
+        initiative.officer = w.akimat
+        initiative.save()
+        Initiative.assign([initiative])
+        with today(dt.date(2025, 4, 24)):
+            Deadline.check_deadlines()
+            Deadline.check_deadlines()
+        self.assertTrue(Initiative(initiative.id).overdue)
+        for user in [w.akimat, w.authorized]:
+            notifications = Notification.search([
+                    ('user', '=', user.id),
+                    ('label', 'ilike', '%overdue%')])
+            self.assertEqual(len(notifications), 1, user.login)
+        self.assertFalse(Notification.search([
+                    ('user', '=', w.embassy2.id)]))
+
+    # Return and conversion (N-8, N-9, N-10)
+    @with_transaction()
+    def test_return_needs_reason(self):
+        "Returning without a reason fails; with one it notifies the initiator"
+        pool = Pool()
+        Initiative = pool.get('ncip.initiative')
+        Notification = pool.get('res.notification')
+        w = setup_world()
+        initiative = create_initiative(w)
+        Initiative.hand_over([initiative])
+        self.assertTrue(Notification.search([('user', '=', w.akimat.id)]))
+        with self.assertRaises(InitiativeError):
+            Initiative.return_to_initiator([initiative])
+        self.assertEqual(Initiative(initiative.id).state, 'handed')
+        initiative.return_reason = "No land available"
+        initiative.save()
+        Initiative.return_to_initiator([initiative])
+        self.assertEqual(initiative.state, 'returned')
+        self.assertFalse(initiative.deadline_state)
+        self.assertTrue(Notification.search([
+                    ('user', '=', w.embassy.id),
+                    ('label', 'ilike', '%returned%')]))
+        # The initiator reworks and hands it over again
+        with today(dt.date(2025, 6, 2)):
+            Initiative.hand_over([initiative])
+        initiative = Initiative(initiative.id)
+        self.assertEqual(initiative.state, 'handed')
+        self.assertEqual(initiative.due_date, dt.date(2025, 7, 2))
+        self.assertFalse(initiative.return_reason)
+
+    @with_transaction()
+    def test_convert_to_project(self):
+        "Conversion needs the passport fields and creates the project"
+        pool = Pool()
+        Initiative = pool.get('ncip.initiative')
+        Project = pool.get('ncip.project')
+        w = setup_world()
+        initiative = create_initiative(w, cost=None, industry=None)
+        Initiative.hand_over([initiative])
+        with self.assertRaisesRegex(InitiativeError, 'Indicative Cost'):
+            Initiative.convert([initiative])
+        self.assertFalse(Project.search([]))
+        self.assertEqual(Initiative(initiative.id).state, 'handed')
+        initiative.cost = Decimal('2000000')
+        initiative.industry = "Energy"
+        initiative.save()
+        with today(dt.date(2025, 4, 1)):
+            Initiative.convert([initiative])
+        initiative = Initiative(initiative.id)
+        project = initiative.project
+        self.assertEqual(initiative.state, 'converted')
+        self.assertEqual(initiative.project, project)
+        self.assertEqual(project.state, 'passport')
+        self.assertEqual(project.initiative, initiative)
+        self.assertEqual(project.akimat, w.akimat_org)
+        self.assertEqual(project.initiator, w.embassy_org)
+        self.assertEqual(project.cost, Decimal('2000000'))
+        self.assertEqual(project.passport_date, dt.date(2025, 4, 1))
+        self.assertIsNone(initiative.deadline_state)
+
+    @with_transaction()
+    def test_reopen_from_project(self):
+        "Module 2 turns a project back into its initiative (N§41)"
+        pool = Pool()
+        Initiative = pool.get('ncip.initiative')
+        Notification = pool.get('res.notification')
+        w = setup_world()
+        initiative = create_initiative(w)
+        Initiative.hand_over([initiative])
+        with today(dt.date(2025, 4, 1)):
+            Initiative.convert([initiative])
+        project = initiative.project
+        with self.assertRaises(InitiativeError):
+            Initiative.reopen_from_project(project, '')
+        with Transaction().set_user(w.akimat2.id), \
+                self.assertRaises(InitiativeError):
+            Initiative.reopen_from_project(project, "Region changed")
+        with Transaction().set_user(w.akimat.id):
+            reopened = Initiative.reopen_from_project(
+                project, "Region changed")
+        self.assertEqual(reopened, initiative)
+        self.assertEqual(reopened.state, 'returned')
+        self.assertEqual(reopened.return_reason, "Region changed")
+        for user in [w.embassy, w.authorized]:
+            self.assertTrue(Notification.search([
+                        ('user', '=', user.id),
+                        ('label', 'ilike', '%returned%')]), user.login)
+        # A project without initiative gets a new one
+        Project = pool.get('ncip.project')
+        other, = Project.create([{
+                    'name': "Plant", 'investor': w.investor.id,
+                    'region': w.astana.id, 'akimat': w.akimat_org.id,
+                    'initiator': w.kazinvest_org.id,
+                    'passport_date': dt.date(2025, 4, 1)}])
+        new = Initiative.reopen_from_project(other, "Conditions changed")
+        self.assertEqual(new.state, 'returned')
+        self.assertEqual(new.organization, w.kazinvest_org)
+        self.assertEqual(Project(other.id).initiative, new)
+
+    @with_transaction()
+    def test_comments_thread(self):
+        "Participants discuss the initiative; comments stay as written"
+        pool = Pool()
+        Comment = pool.get('ncip.initiative.comment')
+        w = setup_world()
+        initiative = create_initiative(w)
+        with as_user(w.embassy):
+            comment, = Comment.create([{
+                        'initiative': initiative.id,
+                        'text': "The investor asks about land"}])
+            self.assertEqual(comment.author, w.embassy)
+            self.assertEqual(comment.organization, w.embassy_org)
+        with as_user(w.akimat):
+            Comment.create([{
+                        'initiative': initiative.id,
+                        'text': "Two plots available"}])
+            self.assertEqual(len(Comment.search([])), 2)
+            with self.assertRaises(InitiativeError):
+                Comment.write([comment], {'text': "Changed"})
+        with as_user(w.embassy2):
+            self.assertEqual(Comment.search([]), [])
+
+    # Access (N-1)
+    @with_transaction()
+    def test_access_embassy(self):
+        "An embassy sees and writes only its own meetings and initiatives"
+        pool = Pool()
+        Meeting = pool.get('ncip.meeting')
+        Initiative = pool.get('ncip.initiative')
+        w = setup_world()
+        own = create_initiative(w)
+        other = create_initiative(w, organization=w.embassy2_org.id)
+        with as_user(w.embassy):
+            meeting, = Meeting.create([{
+                        'subject': "Talks", 'investor': w.investor.id}])
+            self.assertEqual(Initiative.search([]), [own])
+            Initiative.write([own], {'description': "Updated"})
+            with self.assertRaises(AccessError):
+                Initiative.read([other.id], ['name'])
+            with self.assertRaises(AccessError):
+                Initiative.write([other], {'description': "Hacked"})
+        with as_user(w.embassy2):
+            self.assertEqual(Meeting.search([]), [])
+            self.assertEqual(Initiative.search([]), [other])
+        # Last: the refused row stays in the test transaction
+        with as_user(w.embassy):
+            with self.assertRaises(AccessError):
+                Meeting.create([{
+                            'subject': "Fake", 'investor': w.investor.id,
+                            'organization': w.embassy2_org.id}])
+
+    @with_transaction()
+    def test_access_akimat(self):
+        "An akimat sees only its region and acts only for itself"
+        pool = Pool()
+        Initiative = pool.get('ncip.initiative')
+        w = setup_world()
+        astana = create_initiative(w)
+        shymkent = create_initiative(w, region=w.shymkent.id,
+            akimat=w.akimat2_org.id)
+        Initiative.hand_over([astana, shymkent])
+        with as_user(w.akimat):
+            self.assertEqual(Initiative.search([]), [astana])
+            with self.assertRaises(AccessError):
+                Initiative.read([shymkent.id], ['name'])
+            astana = Initiative(astana.id)
+            astana.officer = w.akimat
+            astana.save()
+            Initiative.assign([astana])
+            # An akimat cannot hand over an initiative for the initiator
+            with self.assertRaises(AccessButtonError):
+                Initiative.hand_over([astana])
+
+    @with_transaction()
+    def test_access_central_and_authorized(self):
+        "Central tier and authorized body see all; act only for their own"
+        pool = Pool()
+        Initiative = pool.get('ncip.initiative')
+        Visit = pool.get('ncip.visit')
+        w = setup_world()
+        initiatives = [create_initiative(w),
+            create_initiative(w, organization=w.embassy2_org.id)]
+        Initiative.hand_over(initiatives)
+        visit, = Visit.create([{
+                    'name': "Visit", 'organization': w.embassy_org.id,
+                    'investor': w.investor.id,
+                    'date_from': dt.date(2025, 3, 18),
+                    'date_to': dt.date(2025, 3, 20)}])
+        for user in [w.kazinvest, w.authorized]:
+            with as_user(user):
+                self.assertEqual(len(Initiative.search([])), 2, user.login)
+        with as_user(w.kazinvest):
+            # The national company cannot hand over an embassy's initiative
+            draft = create_initiative(w)
+            with self.assertRaisesRegex(InitiativeError, 'cannot act'):
+                Initiative.hand_over([draft])
+            with self.assertRaises(AccessButtonError):
+                Visit.approve([visit])
+        Visit.propose([visit])
+        with as_user(w.authorized):
+            Visit.approve([visit])
+            with self.assertRaises(AccessError):
+                Initiative.write(initiatives, {'description': "No"})
+        self.assertEqual(visit.state, 'approved')
+
+    @with_transaction()
+    def test_access_investor_sees_nothing(self):
+        "Investors have no access to Module 1"
+        pool = Pool()
+        w = setup_world()
+        create_initiative(w)
+        with as_user(w.investor_user):
+            for name in ['ncip.initiative', 'ncip.meeting', 'ncip.visit']:
+                with self.assertRaises(AccessError):
+                    pool.get(name).search([])
+
+    @with_transaction()
+    def test_error_nothing_saved(self):
+        "A refused conversion of several initiatives leaves all unchanged"
+        pool = Pool()
+        Initiative = pool.get('ncip.initiative')
+        Project = pool.get('ncip.project')
+        w = setup_world()
+        good = create_initiative(w)
+        bad = create_initiative(w, description=None)
+        Initiative.hand_over([good, bad])
+        with self.assertRaises(UserError):
+            Initiative.convert([good, bad])
+        self.assertEqual(
+            [i.state for i in Initiative.browse([good, bad])],
+            ['handed', 'handed'])
+        self.assertFalse(Project.search([]))

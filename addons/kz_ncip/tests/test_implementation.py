@@ -1,0 +1,720 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"Module 2 'Implementation', the rating and Module 3 'Monitoring'"
+import datetime as dt
+import io
+import unittest
+from decimal import Decimal
+from unittest.mock import patch
+
+from openpyxl import load_workbook
+
+from trytond.model.exceptions import AccessError
+from trytond.model.modelview import AccessButtonError
+from trytond.modules.kz_ncip.exceptions import (
+    MonitoringError, ProjectError, RoadmapError, SuspensionError)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction, check_access
+
+VALID_BIN = '990140000384'
+ASTANA = '710000000'
+SHYMKENT = '790000000'
+
+
+def today(date):
+    return patch.object(Pool().get('ir.date'), 'today', return_value=date)
+
+
+class as_user:
+    "Act as the user with access rights and record rules checked"
+
+    def __init__(self, user):
+        self.user = user
+
+    def __enter__(self):
+        transaction = Transaction()
+        self._user = transaction.set_user(self.user.id)
+        self._user.__enter__()
+        self._access = check_access()
+        self._access.__enter__()
+
+    def __exit__(self, *args):
+        self._access.__exit__(*args)
+        self._user.__exit__(*args)
+
+
+def setup_world():
+    pool = Pool()
+    Region = pool.get('kz.region')
+    Organization = pool.get('kz.organization')
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    Party = pool.get('party.party')
+
+    w = type('World', (), {})()
+    w.astana, = Region.search([('code', '=', ASTANA)])
+    w.shymkent, = Region.search([('code', '=', SHYMKENT)])
+    investor = {'ncip_investor': True} if 'ncip_investor' in Party._fields else {}
+    w.investor, w.investor2 = Party.create([
+            {'name': "Investor LLP", **investor},
+            {'name': "Other Investor LLP", **investor}])
+    (w.chamber_org, w.mfa_org, w.akimat_org, w.akimat2_org,
+        w.investor_org, w.investor2_org, w.ministry_org, w.embassy_org,
+        w.kazinvest_org) = Organization.create([
+            {'name': "Atameken", 'kind': 'national_chamber'},
+            {'name': "Investment Committee", 'kind': 'authorized_body'},
+            {'name': "Akimat of Astana", 'kind': 'akimat',
+                'region': w.astana.id},
+            {'name': "Akimat of Shymkent", 'kind': 'akimat',
+                'region': w.shymkent.id},
+            {'name': "Investor LLP", 'kind': 'investor',
+                'party': w.investor.id},
+            {'name': "Other Investor LLP", 'kind': 'investor',
+                'party': w.investor2.id},
+            {'name': "Ministry of Energy", 'kind': 'central_state_body'},
+            {'name': "Embassy in Germany", 'kind': 'embassy'},
+            {'name': "Kazakh Invest", 'kind': 'national_company'},
+            ])
+
+    def user(login, org, group):
+        user, = User.create([{
+                    'name': login.title(), 'login': login,
+                    'kz_organization': org.id,
+                    'groups': [('add', [
+                                ModelData.get_id('kz_base',
+                                    'group_%s' % group)])],
+                    }])
+        return user
+    w.akimat = user('akimat', w.akimat_org, 'regional_front_office')
+    w.akimat2 = user('akimat2', w.akimat2_org, 'regional_front_office')
+    w.chamber = user('chamber', w.chamber_org, 'national_chamber')
+    w.authorized = user('authorized', w.mfa_org, 'authorized_body')
+    w.investor_user = user('investor', w.investor_org, 'investor')
+    w.investor2_user = user('investor2', w.investor2_org, 'investor')
+    w.ministry = user('ministry', w.ministry_org, 'central_state_body')
+    w.embassy = user('embassy', w.embassy_org, 'external_front_office')
+    return w
+
+
+def create_project(w, region=None, investor=None, **values):
+    Project = Pool().get('ncip.project')
+    region = region or w.astana
+    akimat = w.akimat_org if region == w.astana else w.akimat2_org
+    defaults = {
+        'name': "Glass factory", 'investor': (investor or w.investor).id,
+        'bin': VALID_BIN, 'industry': "23.11", 'product': "Float glass",
+        'region': region.id, 'akimat': akimat.id,
+        'cost': Decimal('1000000000'), 'financing_scheme': "Own funds",
+        'contacts': "+7 701 000 00 00", 'description': "A glass factory",
+        'company_registration_date': dt.date(2024, 3, 1),
+        'passport_date': dt.date(2025, 6, 1),
+        }
+    defaults.update(values)
+    project, = Project.create([defaults])
+    return project
+
+
+def plan_roadmap(project, start=dt.date(2025, 9, 1), organization=None):
+    "Fill the standard tasks with deadlines a month apart"
+    Task = Pool().get('ncip.roadmap.task')
+    tasks = sorted(project.tasks, key=lambda t: (t.stage.sequence, t.sequence))
+    for i, task in enumerate(tasks):
+        values = {
+            'deadline': start + dt.timedelta(days=30 * i),
+            'responsible_person': "Officer %s" % i,
+            'expected_result': "Result %s" % i,
+            }
+        if organization and i == 0:
+            values['responsible_organization'] = organization.id
+        Task.write([task], values)
+    return tasks
+
+
+def approve_all(w, project):
+    Approval = Pool().get('kz.approval')
+    users = {w.chamber_org: w.chamber, w.investor_org: w.investor_user,
+        w.ministry_org: w.ministry}
+    for line in project.current_approvals():
+        with as_user(users[line.organization]):
+            Approval.approve([Approval(line.id)])
+
+
+def project_with_roadmap(w, **values):
+    "Create a project and bring it to 'with roadmap'"
+    Project = Pool().get('ncip.project')
+    project = create_project(w, **values)
+    with today(dt.date(2025, 6, 10)):
+        Project.form_roadmap([project])
+        plan_roadmap(project)
+        Project.submit([project])
+        approve_all(w, Project(project.id))
+        Project.verify([project])
+    return Project(project.id)
+
+
+class ImplementationTestCase(unittest.TestCase):
+    "Test Module 2, the rating and Module 3 of kz_ncip"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('kz_ncip')
+
+    @with_transaction()
+    def test_number_and_passport_check(self):
+        "A project gets a number; the roadmap needs a complete passport"
+        Project = Pool().get('ncip.project')
+        w = setup_world()
+        project = create_project(w, product=None)
+        self.assertTrue(project.number)
+        with self.assertRaisesRegex(ProjectError, 'Product'):
+            Project.form_roadmap([project])
+        self.assertEqual(Project(project.id).state, 'passport')
+        Project.write([project], {'product': "Glass"})
+        with today(dt.date(2025, 6, 10)):
+            Project.form_roadmap([project])
+        project = Project(project.id)
+        self.assertEqual(project.state, 'roadmap')
+        # Three stages with the standard tasks of N§48
+        self.assertEqual(
+            [s.kind for s in sorted(project.stages, key=lambda s: s.sequence)],
+            ['pre_investment', 'investment', 'post_investment'])
+        self.assertEqual(len(project.tasks), 10)
+        self.assertEqual({t.kind for t in project.tasks} >= {
+                'feasibility_study', 'land_plot', 'construction',
+                'commissioning', 'design_capacity'}, True)
+        # The roadmap is due 30 calendar days after it started (N§47)
+        self.assertEqual(project.due_date, dt.date(2025, 7, 10))
+
+    @with_transaction()
+    def test_workflow_full(self):
+        "Passport → roadmap → approval → verification → with roadmap"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        w = setup_world()
+        project = create_project(w)
+        with today(dt.date(2025, 6, 10)):
+            with as_user(w.akimat):
+                Project.form_roadmap([Project(project.id)])
+            project = Project(project.id)
+            with self.assertRaisesRegex(ProjectError, 'needs a deadline'):
+                Project.submit([project])
+            plan_roadmap(project, organization=w.ministry_org)
+            with as_user(w.akimat):
+                Project.submit([Project(project.id)])
+        project = Project(project.id)
+        self.assertEqual(project.state, 'approval')
+        # The National Chamber, the investor and the responsible body
+        self.assertEqual(
+            {a.organization for a in project.current_approvals()},
+            {w.chamber_org, w.investor_org, w.ministry_org})
+        # Approval must finish 30 cd after the passport creation (N§49)
+        self.assertEqual(project.due_date, dt.date(2025, 7, 1))
+        approve_all(w, project)
+        project = Project(project.id)
+        self.assertEqual(project.state, 'verification')
+        with as_user(w.akimat):
+            with self.assertRaises(AccessButtonError):
+                Project.verify([Project(project.id)])
+        with as_user(w.authorized):
+            Project.verify([Project(project.id)])
+        project = Project(project.id)
+        self.assertEqual(project.state, 'with_roadmap')
+        self.assertEqual(project.verified_by, w.authorized)
+
+    @with_transaction()
+    def test_rejection_resubmission_loop(self):
+        "A rejection with reason sends back for 5 wd; resubmission"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Approval = pool.get('kz.approval')
+        w = setup_world()
+        project = create_project(w)
+        with today(dt.date(2025, 6, 10)):
+            Project.form_roadmap([project])
+            plan_roadmap(project)
+            Project.submit([project])
+        project = Project(project.id)
+        line, = [a for a in project.current_approvals()
+            if a.organization == w.investor_org]
+        with today(dt.date(2025, 6, 13)):   # a Friday
+            with as_user(w.investor_user):
+                Approval.write([Approval(line.id)], {
+                        'reason': "The land plot deadline is not realistic"})
+                Approval.reject([Approval(line.id)])
+        project = Project(project.id)
+        self.assertEqual(project.state, 'roadmap')
+        self.assertIn("land plot", project.rejection_reason)
+        # 5 working days from Friday 13 June 2025
+        self.assertEqual(project.due_date, dt.date(2025, 6, 20))
+        with today(dt.date(2025, 6, 16)):
+            Project.submit([project])
+        project = Project(project.id)
+        self.assertEqual(project.state, 'approval')
+        self.assertEqual(project.approval_round, 2)
+        approve_all(w, project)
+        project = Project(project.id)
+        self.assertEqual(project.state, 'verification')
+        # Round 1 is kept in the history
+        self.assertEqual(len([a for a in project.approvals
+                    if a.state == 'rejected']), 1)
+
+    @with_transaction()
+    def test_buttons_per_role(self):
+        "Each transition is allowed to its role and forbidden to others"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        w = setup_world()
+        project = create_project(w)
+        for user in [w.chamber, w.investor_user, w.authorized]:
+            with self.subTest(user=user.login):
+                with as_user(user):
+                    with self.assertRaises(
+                            (AccessButtonError, AccessError)):
+                        Project.form_roadmap([Project(project.id)])
+        with as_user(w.akimat):
+            Project.form_roadmap([Project(project.id)])
+        plan_roadmap(Project(project.id))
+        for user in [w.chamber, w.authorized, w.investor_user]:
+            with self.subTest(user=user.login):
+                with as_user(user):
+                    with self.assertRaises(
+                            (AccessButtonError, AccessError)):
+                        Project.submit([Project(project.id)])
+        with as_user(w.akimat):
+            Project.submit([Project(project.id)])
+        approve_all(w, Project(project.id))
+        with as_user(w.chamber):
+            with self.assertRaises(AccessButtonError):
+                Project.verify([Project(project.id)])
+        with as_user(w.authorized):
+            Project.verify([Project(project.id)])
+        for user in [w.akimat, w.authorized]:
+            with as_user(user):
+                with self.assertRaises(AccessButtonError):
+                    Project.start_monitoring([Project(project.id)])
+        with as_user(w.chamber):
+            # Commissioning not validated yet
+            with self.assertRaisesRegex(ProjectError, 'commissioning'):
+                Project.start_monitoring([Project(project.id)])
+
+    @with_transaction()
+    def test_record_rules(self):
+        "Akimat: its region; investor: its company; embassy: initiated"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        w = setup_world()
+        astana = create_project(w, name="Astana plant")
+        shymkent = create_project(w, name="Shymkent plant",
+            region=w.shymkent, investor=w.investor2,
+            initiator=w.embassy_org.id)
+        with as_user(w.akimat):
+            self.assertEqual(Project.search([]), [astana])
+        with as_user(w.akimat2):
+            self.assertEqual(Project.search([]), [shymkent])
+        with as_user(w.investor_user):
+            self.assertEqual(Project.search([]), [astana])
+        with as_user(w.investor2_user):
+            self.assertEqual(Project.search([]), [shymkent])
+        with as_user(w.embassy):
+            self.assertEqual(Project.search([]), [shymkent])
+        with as_user(w.authorized):
+            self.assertEqual(
+                set(Project.search([])), {astana, shymkent})
+        with as_user(w.investor_user):
+            with self.assertRaises(AccessError):
+                Project.write([Project(astana.id)], {'name': "Renamed"})
+
+    @with_transaction()
+    def test_task_colours(self):
+        "Overdue red, due in fewer than 10 days yellow, else green (N§61)"
+        pool = Pool()
+        Task = pool.get('ncip.roadmap.task')
+        Configuration = pool.get('kz.configuration')
+        config = Configuration(1)
+        config.colour_warning = 'yellow'
+        config.save()
+        w = setup_world()
+        project = project_with_roadmap(w)
+        task = project.tasks[0]
+        deadline = task.deadline
+        for date, state, colour in [
+                (deadline + dt.timedelta(days=1), 'overdue', 'red'),
+                (deadline, 'warning', 'yellow'),
+                (deadline - dt.timedelta(days=9), 'warning', 'yellow'),
+                (deadline - dt.timedelta(days=10), 'ok', 'green'),
+                ]:
+            with self.subTest(date=date):
+                with today(date):
+                    task = Task(task.id)
+                    self.assertEqual(task.deadline_state, state)
+                    self.assertEqual(task.deadline_colour, colour)
+                    self.assertIn(task, Task.search(
+                            [('deadline_state', '=', state)]))
+
+    @with_transaction()
+    def test_task_validation_and_module3(self):
+        "National Chamber validates within 5 wd; then Module 3 (N§65, 68)"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Task = pool.get('ncip.roadmap.task')
+        w = setup_world()
+        project = project_with_roadmap(w)
+        commissioning, = [t for t in project.tasks
+            if t.kind == 'commissioning']
+        with today(dt.date(2026, 3, 2)):
+            Task.write([commissioning], {'actual_end': dt.date(2026, 2, 27)})
+            with as_user(w.akimat):
+                with self.assertRaisesRegex(RoadmapError, 'consent'):
+                    Task.complete([Task(commissioning.id)])
+            Task.write([commissioning], {'investor_consent': True})
+            with as_user(w.akimat):
+                Task.complete([Task(commissioning.id)])
+            commissioning = Task(commissioning.id)
+            self.assertEqual(commissioning.state, 'done')
+            # 5 working days after Friday 27 February 2026
+            self.assertEqual(commissioning.due_date, dt.date(2026, 3, 6))
+            with as_user(w.akimat):
+                with self.assertRaises(AccessButtonError):
+                    Task.validate_task([Task(commissioning.id)])
+            with as_user(w.chamber):
+                Task.validate_task([Task(commissioning.id)])
+            self.assertEqual(Task(commissioning.id).state, 'validated')
+            with as_user(w.chamber):
+                Project.start_monitoring([Project(project.id)])
+        project = Project(project.id)
+        self.assertEqual(project.state, 'post_investment')
+        self.assertEqual(project.monitoring_start, dt.date(2026, 3, 2))
+        self.assertEqual(project.monitoring_end, dt.date(2029, 3, 2))
+
+        # The investor raises an issue, the authorized body answers
+        Issue = pool.get('ncip.project.issue')
+        with as_user(w.investor_user):
+            issue, = Issue.create([{
+                        'project': project.id, 'kind': 'issue',
+                        'subject': "Power connection",
+                        'description': "The grid connection is late"}])
+        self.assertEqual(issue.raised_by, w.investor_user)
+        with as_user(w.authorized):
+            with self.assertRaisesRegex(MonitoringError, 'answer'):
+                Issue.answer_issue([Issue(issue.id)])
+            Issue.write([Issue(issue.id)], {'answer': "Escalated"})
+            Issue.answer_issue([Issue(issue.id)])
+        self.assertEqual(Issue(issue.id).state, 'answered')
+
+        # Changes are logged
+        Project.write([project], {'cost': Decimal('2000000000')})
+        change, = Project(project.id).changes
+        self.assertEqual(change.old_value, '1000000000.00')
+        self.assertEqual(change.new_value, '2000000000.00')
+
+        # Closing needs the final check
+        with as_user(w.authorized):
+            with self.assertRaisesRegex(ProjectError, 'final check'):
+                Project.close([Project(project.id)])
+        Project.write([project], {
+                'final_check_date': dt.date(2027, 1, 10),
+                'final_check_note': "Design capacity reached"})
+        with today(dt.date(2027, 1, 11)):
+            with as_user(w.authorized):
+                Project.close([Project(project.id)])
+        self.assertEqual(Project(project.id).state, 'closed')
+
+    @with_transaction()
+    def test_deadline_change_approval(self):
+        "Approved deadlines change only with the authorized body (N§63)"
+        pool = Pool()
+        Task = pool.get('ncip.roadmap.task')
+        Change = pool.get('ncip.roadmap.deadline_change')
+        w = setup_world()
+        project = project_with_roadmap(w)
+        task = project.tasks[0]
+        old = task.deadline
+        with self.assertRaisesRegex(RoadmapError, 'authorized body'):
+            Task.write([task], {'deadline': old + dt.timedelta(days=10)})
+        with as_user(w.akimat):
+            change, = Change.create([{
+                        'task': task.id,
+                        'new_deadline': old + dt.timedelta(days=10),
+                        'reason': "Late equipment delivery"}])
+            with self.assertRaisesRegex(RoadmapError, 'investor'):
+                Change.request([Change(change.id)])
+            Change.write([Change(change.id)], {'investor_agreed': True})
+            Change.request([Change(change.id)])
+            with self.assertRaises(AccessButtonError):
+                Change.approve([Change(change.id)])
+        with as_user(w.authorized):
+            Change.approve([Change(change.id)])
+        change = Change(change.id)
+        self.assertEqual(change.old_deadline, old)
+        self.assertEqual(change.state, 'approved')
+        self.assertEqual(
+            Task(task.id).deadline, old + dt.timedelta(days=10))
+
+    @with_transaction()
+    def test_comment_competence(self):
+        "Only participants comment on tasks (N§66)"
+        pool = Pool()
+        Comment = pool.get('ncip.roadmap.task.comment')
+        w = setup_world()
+        project = project_with_roadmap(w)
+        task = project.tasks[0]
+        with as_user(w.investor_user):
+            comment, = Comment.create([{'task': task.id, 'text': "OK"}])
+        self.assertEqual(comment.organization, w.investor_org)
+        with as_user(w.investor2_user):
+            with self.assertRaises((RoadmapError, AccessError)):
+                Comment.create([{'task': task.id, 'text': "Not mine"}])
+        with self.assertRaises(RoadmapError):
+            with as_user(w.ministry):
+                Comment.create([{'task': task.id, 'text': "Not mine"}])
+
+    @with_transaction()
+    def test_rating_bands_and_ties(self):
+        "Points 0.5 / 1 / 1.5 by delay; ties to the region with more projects"
+        pool = Pool()
+        Task = pool.get('ncip.roadmap.task')
+        Rating = pool.get('ncip.rating.region')
+        w = setup_world()
+        a1 = project_with_roadmap(w, name="A1")
+        a2 = project_with_roadmap(w, name="A2")
+        s1 = project_with_roadmap(w, name="S1", region=w.shymkent)
+        rating_date = dt.date(2025, 12, 31)
+
+        def set_delays(project, delays):
+            "Open tasks late by the given days on the rating date"
+            tasks = sorted(project.tasks, key=lambda t: t.id)
+            with Transaction().set_context(_ncip_deadline_change=True):
+                for task, delay in zip(tasks, delays):
+                    Task.write([task], {'deadline': rating_date
+                            - dt.timedelta(days=delay)})
+                for task in tasks[len(delays):]:
+                    Task.write([task], {'deadline': dt.date(2026, 6, 1)})
+        # Edges: 1 and 5 → 0.5; 6 and 15 → 1; 16 → 1.5; 0 → nothing
+        set_delays(a1, [1, 5, 6, 15, 16, 0])
+        set_delays(a2, [])
+        # Shymkent: a finished task 5 days late and one 20 days late
+        set_delays(s1, [])
+        t1, t2 = sorted(s1.tasks, key=lambda t: t.id)[:2]
+        with Transaction().set_context(_ncip_deadline_change=True):
+            Task.write([t1], {'deadline': dt.date(2025, 11, 1),
+                    'actual_end': dt.date(2025, 11, 6)})
+            Task.write([t2], {'deadline': dt.date(2025, 11, 1),
+                    'actual_end': dt.date(2025, 11, 21)})
+        self.assertEqual(Task(t1.id).delay_days, 5)
+        with Transaction().set_context(date=rating_date):
+            ratings = {r.region: r for r in Rating.search([])}
+        astana, shymkent = ratings[w.astana], ratings[w.shymkent]
+        self.assertEqual(astana.points, 0.5 + 0.5 + 1 + 1 + 1.5)
+        self.assertEqual(astana.late_tasks, 5)
+        self.assertEqual(astana.projects, 2)
+        self.assertEqual(shymkent.points, 0.5 + 1.5)
+        self.assertEqual(shymkent.projects, 1)
+        self.assertLess(shymkent.rank, astana.rank)
+        self.assertEqual(shymkent.rank, 1 + len(
+                [r for r in ratings.values() if r.points < 2.0]))
+
+        # A tie of points goes to the region with more projects
+        with Transaction().set_context(_ncip_deadline_change=True):
+            set_delays(a1, [1, 5, 6, 15])   # 3 points
+            set_delays(s1, [16, 20])         # 3 points
+            Task.write([t1, t2], {'actual_end': None})
+        with Transaction().set_context(date=rating_date):
+            ratings = {r.region: r for r in Rating.search([])}
+        self.assertEqual(ratings[w.astana].points, 3.0)
+        self.assertEqual(ratings[w.shymkent].points, 3.0)
+        self.assertEqual(
+            ratings[w.shymkent].rank, ratings[w.astana].rank + 1)
+
+        # The band edges are settings
+        config = pool.get('kz.configuration')(1)
+        config.rating_band1_days = 1
+        config.save()
+        with Transaction().set_context(date=rating_date):
+            ratings = {r.region: r for r in Rating.search([])}
+        self.assertEqual(ratings[w.astana].points, 0.5 + 1 + 1 + 1)
+
+    @with_transaction()
+    def test_rating_xlsx_and_snapshot(self):
+        "The rating exports to Excel and is kept each quarter"
+        pool = Pool()
+        Rating = pool.get('ncip.rating.region')
+        Snapshot = pool.get('ncip.rating.snapshot')
+        RatingReport = pool.get('ncip.rating.xlsx', type='report')
+        SnapshotReport = pool.get('ncip.rating.snapshot.xlsx', type='report')
+        w = setup_world()
+        project_with_roadmap(w)
+        with today(dt.date(2026, 1, 5)):
+            ratings = Rating.search([])
+            oext, content, _, name = RatingReport.execute(
+                [r.id for r in ratings], {})
+        self.assertEqual(oext, 'xlsx')
+        sheet = load_workbook(io.BytesIO(content)).active
+        self.assertEqual(sheet['A2'].value, 'Rank')
+        rows = list(sheet.iter_rows(min_row=3, values_only=True))
+        self.assertEqual(len(rows), len(ratings))
+        self.assertEqual([r[0] for r in rows], sorted(r[0] for r in rows))
+        astana_row, = [r for r in rows if r[1] == w.astana.rec_name]
+        self.assertEqual(astana_row[3], 5)   # the tasks due before 2026
+
+        with today(dt.date(2026, 1, 5)):
+            snapshot = Snapshot.take_quarterly()
+            self.assertIsNone(Snapshot.take_quarterly())
+        self.assertEqual((snapshot.year, snapshot.quarter), (2025, 4))
+        self.assertEqual(snapshot.date, dt.date(2025, 12, 31))
+        self.assertEqual(len(snapshot.lines), len(ratings))
+        oext, content, _, _ = SnapshotReport.execute([snapshot.id], {})
+        sheet = load_workbook(io.BytesIO(content)).active
+        self.assertIn('2025 Q4', sheet['A1'].value)
+
+    @with_transaction()
+    def test_suspension_and_exclusion(self):
+        "Justified request by the akimat, decision by the authorized body"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Suspension = pool.get('ncip.project.suspension')
+        w = setup_world()
+        project = project_with_roadmap(w)
+        with today(dt.date(2025, 9, 5)):   # a Friday
+            with as_user(w.akimat):
+                request, = Suspension.create([{
+                            'project': project.id, 'kind': 'suspension',
+                            'ground': 'financing',
+                            'justification': "The bank withdrew"}])
+                Suspension.request([Suspension(request.id)])
+            request = Suspension(request.id)
+            self.assertEqual(request.requested_by, w.akimat_org)
+            self.assertEqual(request.due_date, dt.date(2025, 9, 12))
+            with as_user(w.akimat):
+                with self.assertRaises(AccessButtonError):
+                    Suspension.approve([Suspension(request.id)])
+            with as_user(w.authorized):
+                Suspension.approve([Suspension(request.id)])
+        project = Project(project.id)
+        self.assertEqual(project.state, 'suspended')
+        with as_user(w.authorized):
+            Project.resume([project])
+        self.assertEqual(Project(project.id).state, 'with_roadmap')
+
+        with as_user(w.akimat):
+            request, = Suspension.create([{
+                        'project': project.id, 'kind': 'exclusion',
+                        'ground': 'bankruptcy',
+                        'justification': "Liquidated"}])
+            Suspension.request([Suspension(request.id)])
+        with as_user(w.authorized):
+            with self.assertRaisesRegex(SuspensionError, 'reason'):
+                Suspension.refuse([Suspension(request.id)])
+            Suspension.approve([Suspension(request.id)])
+        project = Project(project.id)
+        self.assertEqual(project.state, 'excluded')
+        self.assertIn("Liquidated", project.end_reason)
+
+    @with_transaction()
+    def test_auto_exclusion_cron(self):
+        "Excluded 3 years after Module 3 or at the contract end (N§34)"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        w = setup_world()
+        monitored = project_with_roadmap(w, name="Monitored")
+        contract = project_with_roadmap(w, name="Contract",
+            investment_contract=True, contract_start=dt.date(2025, 1, 1),
+            contract_end=dt.date(2027, 12, 31))
+        other = project_with_roadmap(w, name="Other")
+        Project.write([monitored], {
+                'state': 'post_investment',
+                'monitoring_start': dt.date(2025, 10, 1),
+                'monitoring_end': dt.date(2028, 10, 1)})
+        with today(dt.date(2027, 12, 31)):
+            self.assertEqual(Project.exclude_expired(), [contract])
+        with today(dt.date(2028, 9, 30)):
+            self.assertEqual(Project.exclude_expired(), [])
+        with today(dt.date(2028, 10, 1)):
+            self.assertEqual(Project.exclude_expired(), [monitored])
+        self.assertEqual(Project(monitored.id).state, 'excluded')
+        self.assertEqual(Project(contract.id).state, 'excluded')
+        self.assertEqual(Project(other.id).state, 'with_roadmap')
+
+    @with_transaction()
+    def test_back_to_initiative(self):
+        "Conditions changed: the project goes back with a reason (N§41)"
+        Project = Pool().get('ncip.project')
+        w = setup_world()
+        project = create_project(w)
+        with as_user(w.akimat):
+            with self.assertRaisesRegex(ProjectError, 'reason'):
+                Project.back_to_initiative([Project(project.id)])
+            Project.write([Project(project.id)], {
+                    'return_reason': "The region changed"})
+            Project.back_to_initiative([Project(project.id)])
+        project = Project(project.id)
+        self.assertEqual(project.state, 'returned')
+        self.assertEqual(project.end_reason, "The region changed")
+        if 'initiative' in Project._fields:
+            self.assertEqual(project.initiative.state, 'returned')
+
+    @with_transaction()
+    def test_pool_recomputed_on_mrp_change(self):
+        "A changed MRP moves the projects of its year between pools"
+        pool = Pool()
+        MRP = pool.get('kz.mrp')
+        Project = pool.get('ncip.project')
+        w = setup_world()
+        cost = Decimal(150000) * Decimal(3932)
+        project = create_project(w, cost=cost)
+        self.assertEqual(project.pool, 'national')
+        mrp, = MRP.search([('year', '=', 2025)])
+        MRP.write([mrp], {'amount': mrp.amount + 1})
+        self.assertEqual(Project(project.id).pool, 'regional')
+        config = pool.get('kz.configuration')(1)
+        config.national_pool_mrp = Decimal(1000)
+        config.save()
+        self.assertEqual(Project(project.id).pool, 'national')
+
+    @with_transaction()
+    def test_quarterly_reports_and_plan(self):
+        "Reports by the 15th/20th from data, Excel and document; Annex 2"
+        pool = Pool()
+        Report = pool.get('ncip.quarterly.report')
+        Activity = pool.get('ncip.monitoring.activity')
+        Xlsx = pool.get('ncip.quarterly.report.xlsx', type='report')
+        w = setup_world()
+        project_with_roadmap(w)
+        with today(dt.date(2026, 1, 2)):
+            reports = Report.create_quarterly()
+            self.assertEqual(Report.create_quarterly(), [])
+        by_org = {r.organization: r for r in reports}
+        regional = by_org[w.akimat_org]
+        consolidated = by_org[w.kazinvest_org]
+        self.assertIn(w.embassy_org, by_org)
+        self.assertEqual(regional.due_date, dt.date(2026, 1, 15))
+        self.assertEqual(consolidated.due_date, dt.date(2026, 1, 20))
+        self.assertEqual(len(regional.lines), 1)
+        # Due 1 Sep, 1 Oct, 31 Oct, 30 Nov, 30 Dec 2025: late at the end
+        self.assertEqual(regional.lines[0].late_tasks, 5)
+        self.assertEqual(len(by_org[w.akimat2_org].lines), 0)
+        oext, content, _, _ = Xlsx.execute([regional.id], {})
+        self.assertEqual(oext, 'xlsx')
+        sheet = load_workbook(io.BytesIO(content)).active
+        self.assertEqual(sheet['A3'].value, 'Glass factory')
+        self.assertEqual(sheet['H3'].value, 5)
+        Document = pool.get('ncip.quarterly.report.document', type='report')
+        oext, content, _, _ = Document.execute([regional.id], {})
+        self.assertEqual(oext, 'html')
+        self.assertIn('Glass factory', content if isinstance(content, str)
+            else content.decode())
+        with as_user(w.akimat):
+            Report.submit([Report(regional.id)])
+        self.assertEqual(Report(regional.id).state, 'submitted')
+
+        with today(dt.date(2026, 1, 2)):
+            activities = Activity.plan()
+            self.assertEqual(Activity.plan(), [])
+        kinds = {(a.kind, a.code) for a in activities}
+        self.assertIn(('quarterly', 'quarter_results'), kinds)
+        self.assertIn(('annual', 'year_results'), kinds)
+        pool_updates = [a for a in activities if a.code == 'regional_pool']
+        self.assertEqual({a.organization for a in pool_updates},
+            {w.akimat_org, w.akimat2_org})
+        self.assertEqual(pool_updates[0].planned_date, dt.date(2026, 1, 15))

@@ -1,0 +1,328 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.kz_base.approval import ApprovalMixin
+from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval, If
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import MeasureError
+
+KINDS = [
+    ('suspension_activity', "Suspension of Activity"),
+    ('permit_suspension', "Suspension or Revocation of a Permit"),
+    ('permit_refusal', "Refusal to Extend a Permit"),
+    ('decision_cancellation', "Cancellation of a Decision in the "
+        "Investor's Favour"),
+    ('contract_termination', "Contract Termination"),
+    ('tax_audit', "Tax Audit Appointment"),
+    ('lawsuit', "Lawsuit by a State Body"),
+    ('administrative_offence', "Administrative Offence Case"),
+    ]
+# The issuers whose acts go to the regional prosecutor's office (N§59)
+LOCAL_KINDS = {'akimat', 'regional_organization'}
+ASSESSMENTS = [
+    (None, ""),
+    ('lawful', "Lawful"),
+    ('unlawful', "Unlawful"),
+    ]
+
+
+class Measure(
+        ApprovalMixin, DeadlineMixin, Workflow, ModelSQL, ModelView):
+    """Restrictive measure
+
+    The draft act of a state body against an investor; it takes effect only
+    once the prosecutor's office approved it (N§57-60)."""
+    __name__ = 'prosecutor.measure'
+    _rec_name = 'number'
+    _deadline_fields = {'submitted_date', 'state'}
+    _deadline_states = ('submitted',)
+
+    _states = {
+        'readonly': ~Eval('state').in_(['draft', 'returned']),
+        }
+    number = fields.Char("Number", readonly=True)
+    kind = fields.Selection(KINDS, "Kind", required=True, states=_states)
+    kind_string = kind.translated('kind')
+    issuer = fields.Many2One(
+        'kz.organization', "Issuing Organisation", required=True,
+        ondelete='RESTRICT', states=_states,
+        help="The state body that prepares the act.")
+    investor = fields.Many2One(
+        'party.party', "Investor", required=True, ondelete='RESTRICT',
+        states=_states)
+    project = fields.Many2One(
+        'ncip.project', "Project", ondelete='RESTRICT', states=_states,
+        domain=[If(Eval('investor'),
+                ('investor', '=', Eval('investor', -1)), ())])
+    region = fields.Many2One(
+        'kz.region', "Region", ondelete='RESTRICT', states=_states,
+        help="The region of the project, or of the issuer when there is "
+        "no project; it decides the regional prosecutor's office.")
+    legal_grounds = fields.Text(
+        "Legal Grounds", required=True, states=_states)
+    draft_act = fields.Binary(
+        "Draft Act", filename='draft_act_name', states=_states)
+    draft_act_name = fields.Char("Draft Act Name", states=_states)
+    prosecutor = fields.Many2One(
+        'kz.organization', "Prosecutor's Office", readonly=True,
+        ondelete='RESTRICT',
+        help="The office the measure is routed to on submission.")
+    submitted_date = fields.Date("Submitted On", readonly=True)
+    decision_date = fields.Date("Decided On", readonly=True)
+    decision_reason = fields.Text(
+        "Decision Reason", readonly=True,
+        help="The reason of the rejection or of the return for rework.")
+    return_reason = fields.Text(
+        "Return Reason",
+        states={
+            'invisible': Eval('state') != 'submitted',
+            },
+        help="Required to return the measure for rework.")
+    assessment = fields.Selection(
+        ASSESSMENTS, "Assessment",
+        states={
+            'invisible': ~Eval('kind').in_(
+                ['lawsuit', 'administrative_offence', 'tax_audit']),
+            'readonly': Eval('state') != 'submitted',
+            },
+        help="The prosecutor's assessment of the lawfulness.")
+    assessment_grounds = fields.Text(
+        "Assessment Grounds",
+        states={
+            'invisible': ~Eval('kind').in_(
+                ['lawsuit', 'administrative_offence', 'tax_audit']),
+            'readonly': Eval('state') != 'submitted',
+            })
+    in_effect = fields.Function(
+        fields.Boolean("In Effect",
+            help="An approved measure is in effect."),
+        'get_in_effect', searcher='search_in_effect')
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('submitted', "Submitted"),
+            ('approved', "Approved"),
+            ('rejected', "Rejected"),
+            ('returned', "Returned for Rework"),
+            ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality())),
+                Index(t, (t.prosecutor, Index.Equality())),
+                Index(t, (t.issuer, Index.Equality())),
+                Index(t, (t.investor, Index.Equality())),
+                Index(t, (t.project, Index.Equality())),
+                })
+        cls._order.insert(0, ('submitted_date', 'DESC NULLS FIRST'))
+        cls._transitions |= {
+            ('draft', 'submitted'),
+            ('returned', 'submitted'),
+            ('submitted', 'approved'),
+            ('submitted', 'rejected'),
+            ('submitted', 'returned'),
+            }
+        cls._buttons.update({
+                'submit': {
+                    'invisible': ~Eval('state').in_(['draft', 'returned']),
+                    'depends': ['state'],
+                    },
+                'return_': {
+                    'invisible': Eval('state') != 'submitted',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_issuer(cls):
+        User = Pool().get('res.user')
+        user = User(Transaction().user)
+        return user.kz_organization.id if user.kz_organization else None
+
+    @fields.depends('project', 'region')
+    def on_change_project(self):
+        if self.project and self.project.region:
+            self.region = self.project.region
+
+    def get_in_effect(self, name):
+        return self.state == 'approved'
+
+    @classmethod
+    def search_in_effect(cls, name, clause):
+        _, operator, value = clause[:3]
+        positive = (operator == '=') == bool(value)
+        return [('state', '=' if positive else '!=', 'approved')]
+
+    def get_deadline_start(self):
+        return self.submitted_date
+
+    def get_deadline_duration(self):
+        Configuration = Pool().get('kz.configuration')
+        return Configuration(1).prosecutor_decision_days, 'working'
+
+    def get_deadline_recipients(self):
+        User = Pool().get('res.user')
+        if not self.prosecutor:
+            return []
+        return User.search([('kz_organization', '=', self.prosecutor.id)])
+
+    def is_local(self):
+        "Whether the issuer is a local (regional) body (N§59)"
+        return (self.issuer.tier == 'regional'
+            or self.issuer.kind in LOCAL_KINDS)
+
+    def route(self):
+        """Return the prosecutor's office of the measure: the regional one
+        of the region for local bodies, the General Prosecutor's office for
+        central ones"""
+        Organization = Pool().get('kz.organization')
+        if self.is_local():
+            region = self.region or (
+                self.project.region if self.project else None) or (
+                self.issuer.region)
+            if not region:
+                raise MeasureError(gettext(
+                        'kz_prosecutor_filter.msg_measure_no_region',
+                        measure=self.rec_name))
+            domain = [('kind', '=', 'prosecutor'),
+                ('region', '=', region.id)]
+        else:
+            domain = [('kind', '=', 'general_prosecutor')]
+        offices = Organization.search(domain, limit=1)
+        if not offices:
+            raise MeasureError(gettext(
+                    'kz_prosecutor_filter.msg_measure_no_prosecutor',
+                    measure=self.rec_name))
+        return offices[0]
+
+    def get_approvers(self):
+        return [{'sequence': 10, 'organization': self.prosecutor.id}]
+
+    @classmethod
+    def on_modification(cls, mode, measures, field_names=None):
+        super().on_modification(mode, measures, field_names=field_names)
+        if mode == 'create':
+            to_write = []
+            for measure in measures:
+                if not measure.number:
+                    to_write.extend([[measure], {
+                                'number': 'PF-%05d' % measure.id}])
+            if to_write:
+                cls.write(*to_write)
+
+    @classmethod
+    def check_modification(cls, mode, measures, values=None, external=False):
+        super().check_modification(
+            mode, measures, values=values, external=external)
+        if mode == 'delete':
+            for measure in measures:
+                if measure.state not in {'draft', 'returned'}:
+                    raise MeasureError(gettext(
+                            'kz_prosecutor_filter.msg_measure_delete',
+                            measure=measure.rec_name))
+
+    @classmethod
+    def _check_decider(cls, measures):
+        for measure in measures:
+            if not any(a.state == 'pending' and a.user_is_approver()
+                    for a in measure.current_approvals()):
+                raise MeasureError(gettext(
+                        'kz_prosecutor_filter.msg_measure_not_prosecutor',
+                        measure=measure.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('submitted')
+    def submit(cls, measures):
+        Date = Pool().get('ir.date')
+        for measure in measures:
+            measure.prosecutor = measure.route()
+            measure.submitted_date = Date.today()
+            measure.decision_date = None
+            measure.return_reason = None
+        cls.save(measures)
+        # The approval lines belong to the engine, not to the issuer
+        with without_check_access():
+            cls.request_approval(measures)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('returned')
+    def return_(cls, measures):
+        pool = Pool()
+        Approval = pool.get('kz.approval')
+        Date = pool.get('ir.date')
+        cls._check_decider(measures)
+        for measure in measures:
+            if not (measure.return_reason or '').strip():
+                raise MeasureError(gettext(
+                        'kz_prosecutor_filter.msg_measure_return_reason',
+                        measure=measure.rec_name))
+        with without_check_access():
+            Approval.cancel([a for m in measures
+                    for a in m.current_approvals() if a.state == 'pending'])
+        for measure in measures:
+            measure.decision_reason = measure.return_reason
+            measure.decision_date = Date.today()
+        cls.save(measures)
+
+    @classmethod
+    def approval_approved(cls, measures):
+        super().approval_approved(measures)
+        cls.decide(measures, 'approved')
+
+    @classmethod
+    def approval_rejected(cls, measures):
+        super().approval_rejected(measures)
+        cls.decide(measures, 'rejected')
+
+    @classmethod
+    def decide(cls, measures, state):
+        Date = Pool().get('ir.date')
+        measures = [m for m in measures if m.state == 'submitted']
+        for measure in measures:
+            measure.decision_date = Date.today()
+            if state == 'rejected':
+                rejected = [a for a in measure.current_approvals()
+                    if a.state == 'rejected']
+                measure.decision_reason = (
+                    rejected[0].reason if rejected else None)
+        # The prosecutor decides on the approval line; the measure follows
+        with without_check_access():
+            cls.save(measures)
+            if state == 'approved':
+                cls._approve(measures)
+            else:
+                cls._reject(measures)
+
+    @classmethod
+    @Workflow.transition('approved')
+    def _approve(cls, measures):
+        pass
+
+    @classmethod
+    @Workflow.transition('rejected')
+    def _reject(cls, measures):
+        pass
+
+
+class Project(metaclass=PoolMeta):
+    __name__ = 'ncip.project'
+    restrictive_measures = fields.One2Many(
+        'prosecutor.measure', 'project', "Restrictive Measures",
+        readonly=True, filter=[('state', '=', 'approved')],
+        help="The restrictive measures approved by the prosecutor's office "
+        "and in effect.")

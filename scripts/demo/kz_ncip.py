@@ -1,0 +1,302 @@
+# This file is part of the KZ Investment Platform.
+"""Demo data of kz_ncip.
+
+load() calls the loaders of each part of the module: Module 1
+"Attraction" (load_attraction) and Module 2/3 "Implementation"
+(load_implementation)."""
+import datetime as dt
+from contextlib import contextmanager
+from decimal import Decimal
+
+from proteus import Model
+from proteus import config as pconfig
+
+INVESTOR_LOGIN = 'investor.qazaqglass'
+
+
+def is_loaded():
+    Project = Model.get('ncip.project')
+    return bool(Project.find([]))
+
+
+def load(password):
+    ensure_current_mrp()
+    load_attraction(password)
+    load_implementation(password)
+
+
+def ensure_current_mrp():
+    "The pools need the MRP of this year (4,325 tenge in 2026)"
+    MRP = Model.get('kz.mrp')
+    year = dt.date.today().year
+    if not MRP.find([('year', '=', year)]):
+        MRP(year=year, amount=Decimal('4325'),
+            legal_basis="Demo value").save()
+
+
+@contextmanager
+def acting_as(login):
+    """Run proteus calls as another demo user (same config: a second
+    TrytondConfig would reinitialise the pool under the loaded records)"""
+    config = pconfig.get_config()
+    User = Model.get('res.user')
+    user, = User.find([('login', '=', login)])
+    previous = config.user
+    config.user = user.id
+    try:
+        yield config
+    finally:
+        config.user = previous
+
+
+def load_attraction(password):
+    "Module 1: investor cards with KYC, meetings, visits and initiatives"
+    Party = Model.get('party.party')
+    Country = Model.get('country.country')
+    Organization = Model.get('kz.organization')
+    Region = Model.get('kz.region')
+    User = Model.get('res.user')
+
+    def country(code, name):
+        countries = Country.find([('code', '=', code)])
+        if countries:
+            return countries[0]
+        country = Country(name=name, code=code)
+        country.save()
+        return country
+    germany = country('DE', "Germany")
+    country('CN', "China")
+    astana, = Region.find([('code', '=', '710000000')])
+    shymkent, = Region.find([('code', '=', '790000000')])
+    akimat_astana, = Organization.find([
+            ('kind', '=', 'akimat'), ('region', '=', astana.id)])
+    akimat_user, = User.find([('login', '=', 'akimat.astana')])
+    today = dt.date.today()
+
+    with acting_as('embassy'):
+        # Records of another proteus config cannot be mixed: reload them
+        Party = Model.get('party.party')
+        Organization = Model.get('kz.organization')
+        User = Model.get('res.user')
+        Country = Model.get('country.country')
+        Region = Model.get('kz.region')
+        germany, astana, shymkent = (Country(germany.id),
+            Region(astana.id), Region(shymkent.id))
+        cards = {}
+        for key, name, origin, oked, size, contact, position in [
+                ('wind', "Green Wind GmbH", germany,
+                    "35.11 Electricity production", 'large',
+                    "Anna Schmidt", "Chief Financial Officer"),
+                ('agro', "Bavaria Agrotech AG", germany,
+                    "01.11 Growing of cereals", 'medium',
+                    "Lukas Weber", "Head of Business Development"),
+                ]:
+            company = Party(name=name, ncip_investor=True,
+                origin_country=origin, oked=oked, company_size=size)
+            company.save()
+            person = Party(name=contact, ncip_employer=company,
+                ncip_position=position)
+            email = person.contact_mechanisms.new(type='email')
+            email.value = contact.split()[0].lower() + '@example.com'
+            person.save()
+            company.reload()
+            company.ncip_contact = person
+            company.save()
+            company.click('kyc_start')
+            cards[key] = company
+        wind = cards['wind']
+        for check in wind.kyc_checks:
+            check.done = True
+        wind.save()
+        wind.click('kyc_pass')
+
+        Meeting = Model.get('ncip.meeting')
+        meeting = Meeting(subject="Wind farm near Astana", investor=wind,
+            date=today - dt.timedelta(days=40),
+            place="Berlin", event="Kazakhstan-Germany Business Council",
+            key_points="Wind potential of Akmola steppe, grid connection",
+            interest="A 100 MW wind farm with a local service centre",
+            cost=Decimal('48000000000'), jobs=150, region=astana,
+            industry="35.11", expectations="Land plot, tariff auction",
+            agreements="A visit to Astana within two months")
+        official = meeting.participants.new(kind='official')
+        official.user = User.find([('login', '=', 'embassy')])[0]
+        official.name = "Aigerim Sadykova"
+        official.position = "Counsellor"
+        guest = meeting.participants.new(kind='investor')
+        guest.party = wind.ncip_contact
+        guest.name = "Anna Schmidt"
+        meeting.save()
+
+        agro_meeting = Meeting(subject="Grain processing", investor=cards['agro'],
+            date=today - dt.timedelta(days=5), place="Munich",
+            event="Embassy round table", region=shymkent,
+            industry="10.61", cost=Decimal('6000000000'), jobs=80,
+            interest="Flour mill and elevator",
+            expectations="Subsidised loans", agreements="Send a proposal")
+        agro_meeting.save()
+        agro_meeting.click('create_initiative')
+
+        Visit = Model.get('ncip.visit')
+        visit = Visit(name="Visit of Green Wind to Astana", meeting=meeting,
+            investor=wind, region=astana,
+            date_from=today - dt.timedelta(days=12),
+            date_to=today - dt.timedelta(days=10),
+            goals="Meet the akimat, see the sites, meet KEGOC")
+        visit.responsible_bodies.append(
+            Organization(akimat_astana.id))
+        visit.save()
+        visit.click('propose')
+        proposed = Visit(name="Visit of Bavaria Agrotech", investor=cards['agro'],
+            region=shymkent,
+            date_from=today + dt.timedelta(days=30),
+            date_to=today + dt.timedelta(days=32),
+            goals="See the elevators of Shymkent")
+        proposed.save()
+        proposed.click('propose')
+
+    with acting_as('authorized'):
+        Visit = Model.get('ncip.visit')
+        visit = Visit(visit.id)
+        visit.click('approve')
+        visit.programme = ("Day 1: akimat of Astana; day 2: sites; "
+            "day 3: KEGOC and the Astana International Financial Centre")
+        visit.save()
+
+    with acting_as('embassy'):
+        Visit = Model.get('ncip.visit')
+        Organization = Model.get('kz.organization')
+        visit = Visit(visit.id)
+        visit.agreements = "The akimat offers two land plots of 50 ha"
+        visit.click('done')
+        visit.click('create_initiative')
+        visit.reload()
+        initiative, = visit.initiatives
+        initiative.akimat = Organization(akimat_astana.id)
+        initiative.description = "100 MW wind farm near Astana"
+        initiative.save()
+        initiative.click('hand_over')
+
+    with acting_as('akimat.astana'):
+        Initiative = Model.get('ncip.initiative')
+        User = Model.get('res.user')
+        initiative = Initiative(initiative.id)
+        initiative.officer = User(akimat_user.id)
+        initiative.click('assign')
+        comment = initiative.comments.new(
+            text="Two plots are available; the investor will choose by the "
+            "end of the month.")
+        initiative.save()
+
+
+def load_implementation(password):
+    "Projects in each state of Module 2 and 3, a rating and reports"
+    Party = Model.get('party.party')
+    Organization = Model.get('kz.organization')
+    Region = Model.get('kz.region')
+    User = Model.get('res.user')
+    Role = Model.get('res.role')
+    Project = Model.get('ncip.project')
+
+    astana, = Region.find([('code', '=', '710000000')])
+    shymkent, = Region.find([('code', '=', '790000000')])
+    akimats = {r.id: Organization.find([
+                ('kind', '=', 'akimat'), ('region', '=', r.id)])[0]
+        for r in [astana, shymkent]}
+
+    investors = []
+    for name, bin_ in [("Qazaq Glass LLP", '990140000384'),
+            ("Steppe Cement JSC", '100000554338')]:
+        party = Party(name=name)
+        if 'ncip_investor' in Party._fields:
+            party.ncip_investor = True
+        party.save()
+        organization = Organization(
+            name=name, kind='investor', party=party)
+        organization.save()
+        investors.append((party, organization, bin_))
+    role, = Role.find([('name', '=', 'Investor')])
+    user = User(name="Aliya Nurpeisova (Qazaq Glass)", login=INVESTOR_LOGIN,
+        password=password, kz_organization=investors[0][1])
+    user_role = user.roles.new()
+    user_role.role = role
+    user.save()
+
+    today = dt.date.today()
+
+    def passport(name, region, investor, cost, **values):
+        party, _, bin_ = investor
+        project = Project(
+            name=name, investor=party, bin=bin_, industry="23.11",
+            product=values.pop('product', name), region=region,
+            akimat=akimats[region.id], cost=Decimal(cost),
+            financing_scheme="Own funds 30 %, bank loan 70 %",
+            contacts="+7 717 200 00 00, info@example.kz",
+            description="Construction of a " + name.lower(),
+            company_registration_date=dt.date(2023, 5, 10), **values)
+        project.save()
+        return project
+
+    def plan(project, start):
+        project.reload()
+        for stage in project.stages:
+            for task in stage.tasks:
+                index = len([t for t in project.tasks if t.id < task.id])
+                task.deadline = start + dt.timedelta(days=45 * index)
+                task.responsible_person = "Project office"
+                task.expected_result = task.kind.replace('_', ' ').capitalize()
+            stage.save()
+        project.reload()
+
+    # 1. A complete passport the akimat of Astana turns into a roadmap
+    passport("Float glass plant", astana, investors[0], '95000000000')
+    # 2. A roadmap in preparation
+    wind = passport("Wind farm 50 MW", astana, investors[0],
+        '48000000000')
+    wind.click('form_roadmap')
+    plan(wind, today + dt.timedelta(days=20))
+    # 3. Projects with an approved roadmap, some tasks late
+    running = []
+    for name, region, investor, cost, start in [
+            ("Cement plant", shymkent, investors[1], '120000000000',
+                today - dt.timedelta(days=100)),
+            ("Glass container line", astana, investors[0], '9000000000',
+                today - dt.timedelta(days=50)),
+            ]:
+        project = passport(name, region, investor, cost)
+        project.click('form_roadmap')
+        plan(project, start)
+        project.click('submit')
+        running.append(project)
+    for login in ['atameken', INVESTOR_LOGIN]:
+        with acting_as(login):
+            Approval = Model.get('kz.approval')
+            for approval in Approval.find([('state', '=', 'pending')]):
+                if approval.can_decide:
+                    approval.click('approve')
+    # Steppe Cement has no demo user: approve as its organisation's user
+    steppe = User(name="Demo Steppe Cement", login='investor.steppe',
+        password=password, kz_organization=investors[1][1])
+    user_role = steppe.roles.new()
+    user_role.role = role
+    steppe.save()
+    with acting_as('investor.steppe'):
+        Approval = Model.get('kz.approval')
+        for approval in Approval.find([('state', '=', 'pending')]):
+            if approval.can_decide:
+                approval.click('approve')
+    with acting_as('authorized'):
+        Project = Model.get('ncip.project')
+        for project in running:
+            project = Project(project.id)
+            if project.state == 'verification':
+                project.click('verify')
+    Project = Model.get('ncip.project')
+
+    # Reports and the monitoring plan of the last quarter
+    Cron = Model.get('ir.cron')
+    for method in ['ncip.quarterly.report|create_quarterly',
+            'ncip.monitoring.activity|plan',
+            'ncip.rating.snapshot|take_quarterly']:
+        for cron in Cron.find([('method', '=', method)]):
+            cron.click('run_once')

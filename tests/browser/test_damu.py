@@ -1,0 +1,71 @@
+# This file is part of the KZ Investment Platform.
+"""Browser test: a Damu monitoring officer opens the contracts list and a
+monitoring; a bank user sees only its own bank's contracts."""
+import unittest
+
+from tests import support
+
+DATABASE = 'test_browser_damu'
+
+
+class SaoDamuTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        support.create_database(
+            DATABASE, modules=['kz_base', 'kz_damu_monitoring'])
+        cls.server = support.running_server(DATABASE)
+        cls.url = cls.server.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__(None, None, None)
+        support.drop_database(DATABASE)
+
+    def test_officer_contracts_and_monitoring(self):
+        "The officer lists the contracts and opens a monitoring"
+        with support.browser_page() as page:
+            support.sao_login(
+                page, self.url, DATABASE, 'damu.officer',
+                support.DEMO_PASSWORD)
+            support.sao_open_menu(
+                page, 'Investment Platform', 'Damu Monitoring', 'Contracts')
+            tab = page.locator('#tabcontent')
+            tab.get_by_text('HB-S-2024-001').first.wait_for()
+            # The "Subsidies" tab of the action is selected first
+            tab.get_by_text('BCC-S-2024-001').first.wait_for()
+            self.assertEqual(tab.get_by_text('HB-G-2024-001').count(), 0)
+            support.screenshot(page, 'damu_officer_contracts')
+            support.sao_open_menu(page, 'Monitorings')
+            # The monitoring requested by the regional coordinator (the
+            # plan of next year has a draft one of the same project)
+            row = page.locator('#tabcontent .treeview tbody tr',
+                has_text='Astana Bakery LLP').filter(
+                has_text='On request').first
+            row.wait_for()
+            row.dblclick()
+            form = page.locator('#tabcontent .form').last
+            form.get_by_text('Notify Bank By').first.wait_for()
+            # Notified: the notices were sent, the next step is the start
+            form.locator('button', has_text='Send Notices').first.wait_for(
+                state='hidden')
+            form.locator('button:visible', has_text='Start').first.wait_for()
+            form.get_by_text('Documents', exact=True).first.click()
+            form.get_by_text('Annex 2.3 Collateral agreements').first \
+                .wait_for()
+            support.screenshot(page, 'damu_officer_monitoring')
+
+    def test_bank_sees_own_contracts(self):
+        "The Halyk Bank user sees Halyk's contracts only"
+        with support.browser_page() as page:
+            support.sao_login(
+                page, self.url, DATABASE, 'bank', support.DEMO_PASSWORD)
+            support.sao_open_menu(
+                page, 'Investment Platform', 'Damu Monitoring', 'Contracts')
+            tab = page.locator('#tabcontent')
+            tab.get_by_text('HB-S-2024-001').first.wait_for()
+            self.assertEqual(tab.get_by_text('BCC-S-2024-001').count(), 0)
+            self.assertEqual(
+                page.locator('#menu').get_by_text(
+                    'Monitoring Plans', exact=True).count(), 0)
+            support.screenshot(page, 'damu_bank_contracts')
