@@ -23,3 +23,11 @@ class DeadlineError(UserError):
 
 class ApprovalError(UserError):
     pass
+
+
+class DecisionRequestError(UserError):
+    pass
+
+
+class UploadError(UserError):
+    pass

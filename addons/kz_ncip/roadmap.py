@@ -7,6 +7,7 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
 from trytond.modules.kz_base.notification import notify_users
+from trytond.modules.kz_base.request import DecisionRequestMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -518,7 +519,7 @@ class TaskComment(ModelSQL, ModelView):
             raise RoadmapError(gettext('kz_ncip.msg_task_comment_modify'))
 
 
-class DeadlineChange(Workflow, ModelSQL, ModelView):
+class DeadlineChange(DecisionRequestMixin, Workflow, ModelSQL, ModelView):
     "Roadmap task deadline change"
     __name__ = 'ncip.roadmap.deadline_change'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -537,18 +538,6 @@ class DeadlineChange(Workflow, ModelSQL, ModelView):
         "(N§63).")
     requested_by = fields.Many2One(
         'res.user', "Requested by", readonly=True, ondelete='RESTRICT')
-    decided_by = fields.Many2One(
-        'res.user', "Decided by", readonly=True, ondelete='RESTRICT')
-    decided_date = fields.Date("Decision Date", readonly=True)
-    decision_note = fields.Text(
-        "Decision Note",
-        states={'readonly': Eval('state') != 'requested'})
-    state = fields.Selection([
-            ('draft', "Draft"),
-            ('requested', "Requested"),
-            ('approved', "Approved"),
-            ('refused', "Refused"),
-            ], "State", readonly=True, required=True, sort=False)
     del _states
 
     @classmethod
@@ -557,29 +546,6 @@ class DeadlineChange(Workflow, ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.task, Index.Equality())))
         cls._order.insert(0, ('create_date', 'DESC'))
-        cls._transitions |= {
-            ('draft', 'requested'),
-            ('requested', 'approved'),
-            ('requested', 'refused'),
-            }
-        cls._buttons.update({
-                'request': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'approve': {
-                    'invisible': Eval('state') != 'requested',
-                    'depends': ['state'],
-                    },
-                'refuse': {
-                    'invisible': Eval('state') != 'requested',
-                    'depends': ['state'],
-                    },
-                })
-
-    @classmethod
-    def default_state(cls):
-        return 'draft'
 
     @classmethod
     def default_investor_agreed(cls):
@@ -604,16 +570,6 @@ class DeadlineChange(Workflow, ModelSQL, ModelView):
         return values
 
     @classmethod
-    def check_modification(cls, mode, changes, values=None, external=False):
-        super().check_modification(
-            mode, changes, values=values, external=external)
-        if mode == 'delete':
-            for change in changes:
-                if change.state != 'draft':
-                    raise RoadmapError(gettext(
-                            'kz_ncip.msg_deadline_change_delete'))
-
-    @classmethod
     @ModelView.button
     @Workflow.transition('requested')
     def request(cls, changes):
@@ -622,6 +578,7 @@ class DeadlineChange(Workflow, ModelSQL, ModelView):
                 raise RoadmapError(gettext(
                         'kz_ncip.msg_deadline_change_investor',
                         task=change.task.rec_name))
+        super().request(changes)
         cls.write(list(changes), {'requested_by': Transaction().user})
         notify_users(users_of_kind('authorized_body'),
             gettext('kz_ncip.msg_deadline_change_label'),
@@ -634,28 +591,8 @@ class DeadlineChange(Workflow, ModelSQL, ModelView):
     @Workflow.transition('approved')
     def approve(cls, changes):
         "The authorized body approves: the new deadline applies (N§63)"
-        pool = Pool()
-        Task = pool.get('ncip.roadmap.task')
-        Date = pool.get('ir.date')
+        Task = Pool().get('ncip.roadmap.task')
         with Transaction().set_context(_ncip_deadline_change=True):
             for change in changes:
                 Task.write([change.task], {'deadline': change.new_deadline})
-        cls.write(list(changes), {
-                'decided_by': Transaction().user,
-                'decided_date': Date.today(),
-                })
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('refused')
-    def refuse(cls, changes):
-        Date = Pool().get('ir.date')
-        for change in changes:
-            if not (change.decision_note or '').strip():
-                raise RoadmapError(gettext(
-                        'kz_ncip.msg_deadline_change_note',
-                        task=change.task.rec_name))
-        cls.write(list(changes), {
-                'decided_by': Transaction().user,
-                'decided_date': Date.today(),
-                })
+        super().approve(changes)

@@ -6,6 +6,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.notification import notify_users
+from trytond.modules.kz_base.request import DecisionRequestMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -24,7 +25,8 @@ GROUNDS = [
     ]
 
 
-class Suspension(DeadlineMixin, Workflow, ModelSQL, ModelView):
+class Suspension(
+        DecisionRequestMixin, DeadlineMixin, Workflow, ModelSQL, ModelView):
     "Project suspension or exclusion request"
     __name__ = 'ncip.project.suspension'
     _deadline_fields = {'request_date', 'state'}
@@ -49,17 +51,6 @@ class Suspension(DeadlineMixin, Workflow, ModelSQL, ModelView):
         'kz.organization', "Requested by", readonly=True,
         ondelete='RESTRICT')
     request_date = fields.Date("Request Date", readonly=True)
-    decision_note = fields.Text(
-        "Decision", states={'readonly': Eval('state') != 'requested'})
-    decided_by = fields.Many2One(
-        'res.user', "Decided by", readonly=True, ondelete='RESTRICT')
-    decision_date = fields.Date("Decision Date", readonly=True)
-    state = fields.Selection([
-            ('draft', "Draft"),
-            ('requested', "Requested"),
-            ('approved', "Approved"),
-            ('refused', "Refused"),
-            ], "State", readonly=True, required=True, sort=False)
     del _states
 
     @classmethod
@@ -68,29 +59,6 @@ class Suspension(DeadlineMixin, Workflow, ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.project, Index.Equality())))
         cls._order.insert(0, ('request_date', 'DESC NULLS FIRST'))
-        cls._transitions |= {
-            ('draft', 'requested'),
-            ('requested', 'approved'),
-            ('requested', 'refused'),
-            }
-        cls._buttons.update({
-                'request': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'approve': {
-                    'invisible': Eval('state') != 'requested',
-                    'depends': ['state'],
-                    },
-                'refuse': {
-                    'invisible': Eval('state') != 'requested',
-                    'depends': ['state'],
-                    },
-                })
-
-    @classmethod
-    def default_state(cls):
-        return 'draft'
 
     @classmethod
     def default_kind(cls):
@@ -112,17 +80,6 @@ class Suspension(DeadlineMixin, Workflow, ModelSQL, ModelView):
         return users_of_kind('authorized_body')
 
     @classmethod
-    def check_modification(cls, mode, requests, values=None, external=False):
-        super().check_modification(
-            mode, requests, values=values, external=external)
-        if mode == 'delete':
-            for request in requests:
-                if request.state != 'draft':
-                    raise SuspensionError(gettext(
-                            'kz_ncip.msg_suspension_delete',
-                            request=request.rec_name))
-
-    @classmethod
     @ModelView.button
     @Workflow.transition('requested')
     def request(cls, requests):
@@ -141,6 +98,7 @@ class Suspension(DeadlineMixin, Workflow, ModelSQL, ModelView):
                 raise SuspensionError(gettext(
                         'kz_ncip.msg_suspension_project_state',
                         request=request.rec_name))
+        super().request(requests)
         cls.write(list(requests), {
                 'request_date': Date.today(),
                 'requested_by': (user.kz_organization.id
@@ -157,9 +115,7 @@ class Suspension(DeadlineMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('approved')
     def approve(cls, requests):
         "The authorized body decides within 5 working days (N§33)"
-        pool = Pool()
-        Project = pool.get('ncip.project')
-        Date = pool.get('ir.date')
+        Project = Pool().get('ncip.project')
         for request in requests:
             project = request.project
             if request.kind == 'exclusion':
@@ -167,10 +123,7 @@ class Suspension(DeadlineMixin, Workflow, ModelSQL, ModelView):
                         request.ground_string, request.justification))
             elif project.state in {'with_roadmap', 'post_investment'}:
                 Project.suspend([project])
-        cls.write(list(requests), {
-                'decided_by': Transaction().user,
-                'decision_date': Date.today(),
-                })
+        super().approve(requests)
         cls._notify_decision(requests, 'kz_ncip.msg_suspension_approved')
 
     ground_string = ground.translated('ground')
@@ -179,16 +132,7 @@ class Suspension(DeadlineMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('refused')
     def refuse(cls, requests):
-        Date = Pool().get('ir.date')
-        for request in requests:
-            if not (request.decision_note or '').strip():
-                raise SuspensionError(gettext(
-                        'kz_ncip.msg_suspension_refuse_note',
-                        request=request.rec_name))
-        cls.write(list(requests), {
-                'decided_by': Transaction().user,
-                'decision_date': Date.today(),
-                })
+        super().refuse(requests)
         cls._notify_decision(requests, 'kz_ncip.msg_suspension_refused')
 
     @classmethod

@@ -48,26 +48,81 @@ def generate_projects(pool, count, rng):
 
 
 def generate_tasks(pool, count, project_ids, rng):
+    """The standard roadmap of every project (10 tasks), then extra tasks
+    until count, with deadlines spread around today so that every colour
+    and every rating band occurs"""
+    from trytond.transaction import Transaction
+    Stage = pool.get('ncip.roadmap.stage')
     Task = pool.get('ncip.roadmap.task')
-    values = getattr(Task, 'load_test_values', None)
-    if values is None:
-        print("ncip.roadmap.task has no load_test_values: skipped",
-            file=sys.stderr)
-        return
-    for done, size in batches(count):
-        Task.create([values(rng.choice(project_ids), done + i, rng)
-                for i in range(size)])
+    Project = pool.get('ncip.project')
+    today = dt.date.today()
+    for done, size in batches(len(project_ids)):
+        Stage.create_standard(Project.browse(project_ids[done:done + size]))
+    stages = Stage.search([('project', 'in', project_ids)])
+    remaining = count - Task.search_count([('project', 'in', project_ids)])
+    with Transaction().set_context(_ncip_roadmap_planning=True):
+        for done, size in batches(max(remaining, 0)):
+            Task.create([{
+                        'stage': rng.choice(stages).id,
+                        'kind': 'other',
+                        'name': f"Load task {done + i}",
+                        'sequence': 100 + i,
+                        'deadline': today + dt.timedelta(
+                            days=rng.randint(-60, 120)),
+                        'responsible_person': "Load officer",
+                        } for i in range(size)])
+    # the standard tasks get deadlines in one statement, not per record
+    cursor = Transaction().connection.cursor()
+    cursor.execute(
+        'UPDATE "ncip_roadmap_task" SET deadline = %s::date '
+        '+ (random() * 180)::int - 60 WHERE deadline IS NULL', (today,))
+
+
+def valid_bin(number):
+    "A 12-digit BIN with a correct check digit from a running number"
+    from trytond.modules.kz_base.identifier import checksum
+    while True:
+        digits = f'{number % 10 ** 11:011d}'
+        check = checksum(digits)
+        if check is not None:
+            return digits + str(check)
+        number += 1
 
 
 def generate_damu(pool, count, rng):
     Contract = pool.get('damu.contract')
-    values = getattr(Contract, 'load_test_values', None)
-    if values is None:
-        print("damu.contract has no load_test_values: skipped",
-            file=sys.stderr)
-        return
+    Organization = pool.get('kz.organization')
+    Region = pool.get('kz.region')
+    regions = Region.search([])
+    banks = Organization.search([('kind', '=', 'bank')])
+    if not banks:
+        banks = Organization.create([{
+                    'name': f"Load bank {i}", 'kind': 'bank',
+                    'tier': 'central'} for i in range(5)])
+    kinds = [('subsidy', 'loan'), ('subsidy', 'leasing'),
+        ('guarantee', 'individual'), ('guarantee', 'portfolio'),
+        ('grant', 'business_idea')]
     for done, size in batches(count):
-        Contract.create([values(done + i, rng) for i in range(size)])
+        vlist = []
+        for i in range(done, done + size):
+            kind, sub_kind = rng.choice(kinds)
+            signed = dt.date(2022, 1, 1) + dt.timedelta(
+                days=rng.randint(0, 1400))
+            vlist.append({
+                    'number': f"LOAD-{i:06d}",
+                    'kind': kind,
+                    'sub_kind': sub_kind,
+                    'entrepreneur': f"Load entrepreneur {i}",
+                    'entrepreneur_bin': valid_bin(100000000 + i * 7),
+                    'bank': rng.choice(banks).id,
+                    'region': rng.choice(regions).id,
+                    'purpose': (None if kind == 'grant'
+                        else rng.choice(['investment', 'working_capital'])),
+                    'amount': Decimal(rng.randint(5, 2000)) * 1000000,
+                    'contract_date': signed,
+                    'decision_date': signed - dt.timedelta(days=20),
+                    })
+        Contract.create(vlist)
 
 
 def main():

@@ -41,7 +41,7 @@ STAFF = [
 WRITABLE = {
     'ncip.project': 'description',
     'ncip.initiative': 'description',
-    'damu.contract': 'comment',
+    'damu.contract': 'activity_code',
     }
 
 

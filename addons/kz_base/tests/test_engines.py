@@ -2,9 +2,10 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 "Test-only models of the deadline and approval engines"
-from trytond.model import ModelSQL, ModelView, fields
+from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.approval import ApprovalMixin
 from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.modules.kz_base.request import DecisionRequestMixin
 
 
 class TestDeadline(DeadlineMixin, ModelSQL, ModelView):
@@ -71,3 +72,17 @@ class TestApprover(ModelSQL):
     sequence = fields.Integer("Sequence")
     organization = fields.Many2One('kz.organization', "Organisation")
     group = fields.Many2One('res.group', "Group")
+
+
+class TestDecisionRequest(
+        DecisionRequestMixin, Workflow, ModelSQL, ModelView):
+    "Test Decision Request"
+    __name__ = 'kz.test.decision_request'
+    name = fields.Char("Name")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # No ir.model.button for a test-only model; the tests call the
+        # transitions directly as root.
+        cls._buttons.clear()

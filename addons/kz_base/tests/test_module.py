@@ -9,7 +9,8 @@ from trytond.model.exceptions import (
     DomainValidationError, SQLConstraintError)
 from trytond.modules.kz_base import identifier
 from trytond.modules.kz_base.exceptions import (
-    ApprovalError, DeadlineError, InvalidBIN, MissingMRP)
+    ApprovalError, DeadlineError, DecisionRequestError, InvalidBIN,
+    MissingMRP)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -526,6 +527,33 @@ class KzBaseTestCase(ModuleTestCase):
         record, = TestApproval.create([{'name': "Empty"}])
         with self.assertRaises(ApprovalError):
             TestApproval.request_approval([record])
+
+    @with_transaction()
+    def test_decision_request(self):
+        "A request is decided once, a refusal needs a note, sent stays"
+        TestRequest = Pool().get('kz.test.decision_request')
+        approved, refused = TestRequest.create([
+                {'name': "A"}, {'name': "B"}])
+        TestRequest.request([approved, refused])
+        self.assertEqual(approved.state, 'requested')
+        with self.assertRaises(DecisionRequestError):
+            TestRequest.delete([approved])
+        TestRequest.approve([approved])
+        self.assertEqual(approved.state, 'approved')
+        self.assertEqual(approved.decided_by.id, Transaction().user)
+        self.assertTrue(approved.decision_date)
+        with self.assertRaises(DecisionRequestError):
+            TestRequest.refuse([refused])
+        self.assertEqual(TestRequest(refused.id).state, 'requested')
+        refused.decision_note = "Not justified"
+        refused.save()
+        TestRequest.refuse([refused])
+        self.assertEqual(refused.state, 'refused')
+        # A decided request cannot be decided again
+        TestRequest.refuse([approved])
+        self.assertEqual(approved.state, 'approved')
+        draft, = TestRequest.create([{'name': "C"}])
+        TestRequest.delete([draft])
 
 
 del ModuleTestCase

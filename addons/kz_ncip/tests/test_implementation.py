@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
+from trytond.modules.kz_base.exceptions import DecisionRequestError
 from trytond.modules.kz_ncip.exceptions import (
-    MonitoringError, ProjectError, RoadmapError, SuspensionError)
+    MonitoringError, ProjectError, RoadmapError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access
@@ -604,7 +605,8 @@ class ImplementationTestCase(unittest.TestCase):
                         'justification': "Liquidated"}])
             Suspension.request([Suspension(request.id)])
         with as_user(w.authorized):
-            with self.assertRaisesRegex(SuspensionError, 'reason'):
+            with self.assertRaisesRegex(
+                    DecisionRequestError, 'decision note'):
                 Suspension.refuse([Suspension(request.id)])
             Suspension.approve([Suspension(request.id)])
         project = Project(project.id)
