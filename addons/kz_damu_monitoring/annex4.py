@@ -6,10 +6,10 @@
 every bad row.  Pure Python: the wizard and the benchmark use it."""
 import datetime as dt
 import io
-import zipfile
 from decimal import Decimal, InvalidOperation
 
 from trytond.modules.kz_base import identifier
+from trytond.modules.kz_base.upload import check_xlsx_upload
 
 # (field name, kind, required) of the 29 columns in their order
 COLUMNS = [
@@ -145,20 +145,6 @@ def parse_row(cells, datemode=None):
     return values, None
 
 
-def check_size(data, max_bytes, max_uncompressed):
-    if len(data) > max_bytes:
-        raise FileError('msg_import_file_too_big')
-    if data[:4] == b'PK\x03\x04':
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                infos = archive.infolist()
-        except zipfile.BadZipFile:
-            raise FileError('msg_import_file_malformed')
-        if len(infos) > 1000 or sum(i.file_size for i in infos) > (
-                max_uncompressed):
-            raise FileError('msg_import_file_too_big')
-
-
 def iter_rows(data, filename=''):
     """Yield (sheet row number, cells, datemode) of the first sheet of an
     .xlsx or .xls file"""
@@ -202,10 +188,16 @@ def iter_rows(data, filename=''):
         raise FileError('msg_import_file_format')
 
 
-def read(data, max_bytes, max_uncompressed, progress=None):
+def read(data, max_bytes=None, max_uncompressed=None, progress=None,
+        filename=''):
     """Return (rows, errors): rows is [(sheet row, values)], errors is
-    [(sheet row, [(column, reason)])]"""
-    check_size(data, max_bytes, max_uncompressed)
+    [(sheet row, [(column, reason)])]
+
+    The file is checked by kz_base's check_xlsx_upload (size, zip bomb,
+    XML entities) before openpyxl or xlrd see it; it raises its UploadError.
+    The limits default to those of the [kz] configuration section."""
+    check_xlsx_upload(data, filename, max_size=max_bytes,
+        max_uncompressed=max_uncompressed)
     rows, errors = [], []
     for number, cells, datemode in iter_rows(data):
         cells = list(cells)

@@ -317,7 +317,7 @@ class ImportAnnex4(Wizard):
             rows, errors = annex4.read(bytes(data),
                 config.damu_max_upload_mb * 1024 * 1024,
                 config.damu_max_uncompressed_mb * 1024 * 1024,
-                progress=progress)
+                progress=progress, filename=self.start.filename)
         except annex4.FileError as error:
             raise ImportFileError(gettext(
                     'kz_damu_monitoring.' + error.args[0],

@@ -32,8 +32,10 @@ class DemoDataTestCase(unittest.TestCase):
         groups = {g.name for g in akimat.groups}
         self.assertIn('Regional Front Office (Akimat)', groups)
         for login in ['embassy', 'kazinvest', 'ministry', 'atameken',
-                'authorized', 'taskforce', 'council', 'prosecutor.astana',
-                'genprosecutor', 'damu.officer', 'damu.manager', 'bank']:
+                'akimat.shymkent', 'authorized', 'taskforce', 'council',
+                'prosecutor.astana', 'genprosecutor', 'investor.qazaqglass',
+                'investor.steppe', 'damu.officer', 'damu.manager',
+                'damu.coordinator', 'damu.commission', 'bank', 'bank.bcc']:
             with self.subTest(login=login):
                 user, = User.find([('login', '=', login)])
                 self.assertTrue(user.kz_organization)

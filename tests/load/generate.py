@@ -102,14 +102,24 @@ def generate_damu(pool, count, rng):
     kinds = [('subsidy', 'loan'), ('subsidy', 'leasing'),
         ('guarantee', 'individual'), ('guarantee', 'portfolio'),
         ('grant', 'business_idea')]
+    run = int(time.time()) % 100000  # generate.py can run more than once
     for done, size in batches(count):
         vlist = []
         for i in range(done, done + size):
             kind, sub_kind = rng.choice(kinds)
             signed = dt.date(2022, 1, 1) + dt.timedelta(
                 days=rng.randint(0, 1400))
+            amount = Decimal(rng.randint(5, 2000)) * 1000000
+            guarantee = {}
+            if kind == 'guarantee':
+                guarantee = {
+                    'guarantee_number': f"G-LOAD-{run}-{i:06d}",
+                    'guarantee_date': signed,
+                    'guarantee_amount': amount / 2,
+                    }
             vlist.append({
-                    'number': f"LOAD-{i:06d}",
+                    **guarantee,
+                    'number': f"LOAD-{run}-{i:06d}",
                     'kind': kind,
                     'sub_kind': sub_kind,
                     'entrepreneur': f"Load entrepreneur {i}",
@@ -118,7 +128,8 @@ def generate_damu(pool, count, rng):
                     'region': rng.choice(regions).id,
                     'purpose': (None if kind == 'grant'
                         else rng.choice(['investment', 'working_capital'])),
-                    'amount': Decimal(rng.randint(5, 2000)) * 1000000,
+                    'amount': amount,
+                    'outstanding_debt': amount * rng.randint(0, 100) / 100,
                     'contract_date': signed,
                     'decision_date': signed - dt.timedelta(days=20),
                     })

@@ -12,7 +12,7 @@ from trytond.model.exceptions import (
     AccessError, DomainValidationError, RequiredValidationError,
     SQLConstraintError)
 from trytond.modules.kz_base import deadline as deadline_module
-from trytond.modules.kz_base.exceptions import InvalidBIN
+from trytond.modules.kz_base.exceptions import InvalidBIN, UploadError
 from trytond.modules.kz_damu_monitoring import annex4
 from trytond.modules.kz_damu_monitoring.exceptions import (
     ContractValidationError, ImportFileError, MonitoringError, PlanError)
@@ -585,7 +585,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
         orgs = setup_orgs()
         with self.assertRaisesRegex(ImportFileError, 'neither'):
             self._import(orgs['halyk'], b'hello', 'annex4.csv')
-        with self.assertRaisesRegex(ImportFileError, 'damaged'):
+        with self.assertRaisesRegex(UploadError, 'damaged'):
             self._import(orgs['halyk'], b'PK\x03\x04garbage')
         with self.assertRaisesRegex(ImportFileError, 'damaged'):
             self._import(orgs['halyk'],
@@ -593,7 +593,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
         config = Configuration(1)
         config.damu_max_upload_mb = 0
         config.save()
-        with self.assertRaisesRegex(ImportFileError, 'too big'):
+        with self.assertRaisesRegex(UploadError, 'too big'):
             self._import(orgs['halyk'], annex4.write_xlsx([]))
         # A zip bomb: small file, big uncompressed size
         config.damu_max_upload_mb = 1
@@ -603,7 +603,14 @@ class DamuMonitoringTestCase(ModuleTestCase):
         output = io.BytesIO()
         with zipfile.ZipFile(output, 'w', zipfile.ZIP_DEFLATED) as archive:
             archive.writestr('xl/big.xml', b'0' * (3 * 1024 * 1024))
-        with self.assertRaisesRegex(ImportFileError, 'too big'):
+        with self.assertRaisesRegex(UploadError, 'too big'):
+            self._import(orgs['halyk'], output.getvalue())
+        # The shared check of kz_base also refuses XML entities
+        output = io.BytesIO()
+        with zipfile.ZipFile(output, 'w', zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr('xl/workbook.xml', b'<?xml version="1.0"?>'
+                b'<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>')
+        with self.assertRaisesRegex(UploadError, 'entities'):
             self._import(orgs['halyk'], output.getvalue())
 
     @with_transaction()
