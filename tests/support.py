@@ -113,7 +113,9 @@ def running_server(database, extra_env=None):
 @contextlib.contextmanager
 def browser_page():
     "Yield a Playwright page of a headless Debian Chromium"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+    # The machine may be loaded: expect() waits as long as the page does
+    expect.set_options(timeout=30000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=os.environ.get('CHROMIUM', '/usr/bin/chromium'),

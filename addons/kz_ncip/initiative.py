@@ -166,7 +166,7 @@ class Initiative(
                     },
                 'extend': {
                     'invisible': ~Eval('state').in_(['handed', 'assigned']),
-                    'icon': 'tryton-clock',
+                    'icon': 'tryton-history',
                     'depends': ['state'],
                     },
                 'return_to_initiator': {

@@ -1,10 +1,14 @@
 # This file is part of the KZ Investment Platform.
 """Browser test: the embassy in Berlin records a meeting with an investor in
-sao, creates its initiative and hands it over to the akimat of Astana; it
-sees only its own initiatives."""
+sao (with its indicative cost), creates its initiative and hands it over to
+the akimat of Astana; it sees only its own initiatives, cannot use the
+akimat's buttons and writes in the discussion of the initiative."""
 import re
 import time
 import unittest
+from decimal import Decimal
+
+from playwright.sync_api import expect
 
 from tests import support
 
@@ -68,6 +72,16 @@ class SaoNcipAttractionTestCase(unittest.TestCase):
                 break
             dialog.locator('tbody tr', has_text=text).first.dblclick()
 
+    def fill_number(self, tab, label, text):
+        """Type into an Integer, Float or Numeric: sao swaps its text input
+        for a number input when it gets the focus"""
+        self.field(tab, label).click()
+        entry = tab.get_by_label(
+            re.compile(r'^\s*%s\s*:?\s*$' % re.escape(label))).and_(
+            tab.locator('input[type=number]:visible'))
+        entry.fill(text)
+        entry.press('Tab')
+
     def new_record(self, tab):
         tab.locator('button[title^="New"]').first.click()
 
@@ -114,6 +128,7 @@ class SaoNcipAttractionTestCase(unittest.TestCase):
         self.fill_many2one(tab, 'Investor Company', 'Green Wind')
         self.field(tab, 'Place').fill("Hamburg")
         tab.locator('a:visible', has_text='Indicative Project').first.click()
+        self.fill_number(tab, 'Indicative Cost', "2500000000.50")
         self.fill_many2one(tab, 'Region', 'Astana')
         self.field(tab, 'Industry').fill("20.11")
         self.save(page)
@@ -125,6 +140,10 @@ class SaoNcipAttractionTestCase(unittest.TestCase):
         self.assertEqual(meeting.organization.name,
             "Embassy of Kazakhstan in Germany")
         self.assertEqual(meeting.investor.name, "Green Wind GmbH")
+        self.assertEqual(meeting.cost, Decimal('2500000000.50'))
+        # sao shows the saved cost with the separators of the language
+        expect(self.field(tab, 'Indicative Cost')).to_have_value(
+            '2,500,000,000.50')
         support.screenshot(page, 'ncip1_embassy_meeting')
 
         tab.get_by_role('button', name='Create Initiative').click()
@@ -134,6 +153,7 @@ class SaoNcipAttractionTestCase(unittest.TestCase):
         initiative = meeting.initiative
         self.assertEqual(initiative.state, 'draft')
         self.assertEqual(initiative.region.code, '710000000')
+        self.assertEqual(initiative.cost, Decimal('2500000000.50'))
 
         support.sao_open_menu(page, 'Initiatives')
         tab.get_by_text('All', exact=True).first.wait_for()
@@ -153,7 +173,50 @@ class SaoNcipAttractionTestCase(unittest.TestCase):
         self.wait_for(
             lambda: Initiative(initiative.id).state == 'handed',
             "the initiative was not handed over")
-        support.screenshot(page, 'ncip1_embassy_handed')
         initiative = Model.get('ncip.initiative')(initiative.id)
         self.assertEqual(initiative.akimat.region.code, '710000000')
         self.assertTrue(initiative.due_date)
+        # The akimat's buttons show for a handed initiative, but the
+        # embassy cannot use them (ir.model.button groups)
+        tab.get_by_role('button', name='Hand over to Akimat').wait_for(
+            state='hidden')
+        for name in ['Assign Officer', 'Extend', 'Return to Initiator',
+                'Convert to Project']:
+            button = tab.get_by_role('button', name=name)
+            expect(button).to_be_visible()
+            expect(button).to_be_disabled()
+        support.screenshot(page, 'ncip1_embassy_handed')
+
+        # The embassy writes in the discussion; sao shows when (a
+        # Timestamp field of the comment form)
+        text = "The investor asks about the grid connection"
+        tab.locator('a:visible', has_text='Discussion').first.click()
+        discussion = tab.locator('.form-one2many', has_text='Discussion')
+        discussion.first.locator('button[title="New"]').click()
+        dialog = page.locator('.modal-dialog:visible').last
+        # sao fills the defaults of the new comment and displays it again:
+        # type until the text stays
+        expect(self.field(dialog, 'Author')).to_have_value(
+            re.compile('Embassy, Berlin'))
+        textarea = dialog.locator('textarea:visible').first
+        for _ in range(10):
+            textarea.fill(text)
+            textarea.press('Tab')
+            page.wait_for_timeout(1000)
+            if textarea.input_value() == text:
+                break
+        dialog.get_by_role('button', name=re.compile('^Add$', re.I)).click()
+        dialog.wait_for(state='detached')
+        self.save(page)
+        Comment = Model.get('ncip.initiative.comment')
+        comment = self.wait_for(
+            lambda: Comment.find([('initiative', '=', initiative.id)]),
+            "the comment was not saved")[0]
+        self.assertEqual(comment.text, text)
+        self.assertEqual(comment.author.login, 'embassy')
+        discussion.first.get_by_text(text).first.dblclick()
+        dialog = page.locator('.modal-dialog:visible').last
+        expect(self.field(dialog, 'Created at')).to_have_value(
+            re.compile(r'^\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}'))
+        page.wait_for_timeout(500)
+        support.screenshot(page, 'ncip1_embassy_comment')

@@ -7,12 +7,15 @@ import unittest
 from decimal import Decimal
 from unittest.mock import patch
 
+from lxml import etree
+
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_ncip.exceptions import (
     InitiativeError, KYCError, PartyDuplicateError, VisitError)
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access
 
@@ -109,6 +112,17 @@ def create_initiative(w, **values):
     defaults.update(values)
     initiative, = Initiative.create([defaults])
     return initiative
+
+
+def enabled_buttons(Model):
+    "Return the buttons of the form view that the user may click"
+    arch = Model.fields_view_get(view_type='form')['arch']
+    enabled = set()
+    for button in etree.fromstring(arch).iter('button'):
+        states = PYSONDecoder().decode(button.get('states', '{}'))
+        if states.get('readonly') is not True:
+            enabled.add(button.get('name'))
+    return enabled
 
 
 class AttractionTestCase(unittest.TestCase):
@@ -526,6 +540,37 @@ class AttractionTestCase(unittest.TestCase):
             # An akimat cannot hand over an initiative for the initiator
             with self.assertRaises(AccessButtonError):
                 Initiative.hand_over([astana])
+
+    @with_transaction()
+    def test_buttons_by_role(self):
+        "The form buttons of other roles come read-only to the client"
+        pool = Pool()
+        w = setup_world()
+        expected = {
+            w.embassy: {
+                'ncip.initiative': {'hand_over'},
+                'ncip.meeting': {'create_initiative'},
+                'ncip.visit': {
+                    'draft', 'propose', 'done', 'create_initiative'},
+                },
+            w.akimat: {
+                'ncip.initiative': {
+                    'assign', 'extend', 'return_to_initiator', 'convert'},
+                'ncip.meeting': set(),
+                'ncip.visit': set(),
+                },
+            w.authorized: {
+                'ncip.initiative': set(),
+                'ncip.meeting': set(),
+                'ncip.visit': {'approve', 'refuse'},
+                },
+            }
+        for user, models in expected.items():
+            for model, enabled in models.items():
+                with self.subTest(user=user.login, model=model), \
+                        as_user(user):
+                    self.assertEqual(
+                        enabled_buttons(pool.get(model)), enabled)
 
     @with_transaction()
     def test_access_central_and_authorized(self):
