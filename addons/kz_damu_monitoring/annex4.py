@@ -145,9 +145,13 @@ def parse_row(cells, datemode=None):
     return values, None
 
 
+# Rows read between two progress reports
+PROGRESS_ROWS = 5000
+
+
 def iter_rows(data, filename=''):
-    """Yield (sheet row number, cells, datemode) of the first sheet of an
-    .xlsx or .xls file"""
+    """Yield (sheet row number, cells, datemode, rows of the sheet or None)
+    of the first sheet of an .xlsx or .xls file"""
     if data[:4] == b'PK\x03\x04':
         import openpyxl
         try:
@@ -157,9 +161,11 @@ def iter_rows(data, filename=''):
             raise FileError('msg_import_file_malformed')
         try:
             sheet = workbook.worksheets[0]
+            # from the sheet's declared dimension, absent in some writers
+            total = sheet.max_row
             for number, cells in enumerate(
                     sheet.iter_rows(values_only=True), 1):
-                yield number, cells, None
+                yield number, cells, None, total
         except FileError:
             raise
         except Exception:
@@ -183,7 +189,7 @@ def iter_rows(data, filename=''):
                             cell.value, book.datemode))
                 else:
                     cells.append(cell.value)
-            yield number + 1, cells, book.datemode
+            yield number + 1, cells, book.datemode, sheet.nrows
     else:
         raise FileError('msg_import_file_format')
 
@@ -199,7 +205,7 @@ def read(data, max_bytes=None, max_uncompressed=None, progress=None,
     check_xlsx_upload(data, filename, max_size=max_bytes,
         max_uncompressed=max_uncompressed)
     rows, errors = [], []
-    for number, cells, datemode in iter_rows(data):
+    for number, cells, datemode, total in iter_rows(data):
         cells = list(cells)
         if is_header(cells):
             continue
@@ -208,8 +214,8 @@ def read(data, max_bytes=None, max_uncompressed=None, progress=None,
             errors.append((number, row_errors))
         else:
             rows.append((number, values))
-        if progress and number % 5000 == 0:
-            progress(number)
+        if progress and number % PROGRESS_ROWS == 0:
+            progress(number, total)
     return rows, errors
 
 

@@ -261,6 +261,58 @@ class BankReportLine(ModelSQL, ModelView):
         cls._order.insert(0, ('sheet_row', 'ASC'))
 
 
+class BankReportUpload(ModelSQL, ModelView):
+    """Annex 4 upload of a big file: who sent it and how far its reading
+    got.
+
+    Written in transactions of its own, committed at once, so that the
+    progress shows to every user (list "Annex 4 Uploads", refreshed) while
+    the import's own transaction runs."""
+    __name__ = 'damu.bank.report.upload'
+    bank = fields.Many2One('kz.organization', "Bank", required=True,
+        readonly=True, ondelete='CASCADE')
+    period = fields.Date("Month", required=True, readonly=True)
+    filename = fields.Char("File Name", readonly=True)
+    rows_read = fields.Integer("Rows Read", readonly=True)
+    rows_total = fields.Integer("Rows in File", readonly=True)
+    progress = fields.Float("Progress", digits=(1, 4), readonly=True)
+    state = fields.Selection([
+            ('reading', "Reading"),
+            ('read', "Read"),
+            ('failed', "Failed"),
+            ], "State", readonly=True, required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('create_date', 'DESC'))
+
+    @classmethod
+    def default_state(cls):
+        return 'reading'
+
+    @classmethod
+    def start(cls, bank, period, filename):
+        "Return the id of a new upload, committed"
+        with Transaction().new_transaction() as transaction, \
+                without_check_access():
+            upload, = cls.create([{
+                        'bank': bank.id,
+                        'period': first_of_month(period),
+                        'filename': filename,
+                        }])
+            transaction.commit()
+        return upload.id
+
+    @classmethod
+    def update(cls, upload_id, **values):
+        "Write values on the upload and commit them"
+        with Transaction().new_transaction() as transaction, \
+                without_check_access():
+            cls.write([cls(upload_id)], values)
+            transaction.commit()
+
+
 class ImportAnnex4(Wizard):
     "Import a bank monthly report (Annex 4)"
     __name__ = 'damu.bank.report.import'
@@ -302,26 +354,46 @@ class ImportAnnex4(Wizard):
         return values
 
     def _read(self):
-        Configuration = Pool().get('kz.configuration')
+        pool = Pool()
+        Configuration = pool.get('kz.configuration')
+        Upload = pool.get('damu.bank.report.upload')
         config = Configuration(1)
         data = self.start.file
         if not data:
             raise ImportFileError(gettext(
                     'kz_damu_monitoring.msg_import_file_missing'))
         started = time.monotonic()
+        # Only a file big enough to report progress gets an upload record
+        upload = []
 
-        def progress(row):
-            logger.info("Annex 4 %s: %s rows read in %.1fs",
-                self.start.filename, row, time.monotonic() - started)
+        def progress(row, total):
+            logger.info("Annex 4 %s: %s/%s rows read in %.1fs",
+                self.start.filename, row, total or '?',
+                time.monotonic() - started)
+            if not upload:
+                upload.append(Upload.start(self.start.bank,
+                        self.start.period, self.start.filename))
+            Upload.update(upload[0], rows_read=row, rows_total=total,
+                progress=min(row / total, 1) if total else None)
         try:
             rows, errors = annex4.read(bytes(data),
                 config.damu_max_upload_mb * 1024 * 1024,
                 config.damu_max_uncompressed_mb * 1024 * 1024,
                 progress=progress, filename=self.start.filename)
         except annex4.FileError as error:
+            if upload:
+                Upload.update(upload[0], state='failed')
             raise ImportFileError(gettext(
                     'kz_damu_monitoring.' + error.args[0],
                     filename=self.start.filename or ''))
+        except Exception:
+            if upload:
+                Upload.update(upload[0], state='failed')
+            raise
+        if upload:
+            Upload.update(upload[0], state='read', progress=1,
+                rows_read=len(rows) + len(errors),
+                rows_total=len(rows) + len(errors))
         messages = []
         for sheet_row, row_errors in errors:
             messages.append((sheet_row, '; '.join(

@@ -362,6 +362,12 @@ class Initiative(
                     raise InitiativeError(gettext(
                             'kz_ncip.msg_initiative_delete_draft',
                             initiative=initiative.rec_name))
+        elif mode == 'write' and external and set(values) - {'comments'}:
+            # Once handed over the initiative is the akimat's (N§40): the
+            # initiator's users follow it and discuss it, they do not edit it
+            for initiative in initiatives:
+                if initiative.state in {'handed', 'assigned'}:
+                    cls.check_organization(initiative.akimat)
 
     # Transitions
     @classmethod

@@ -62,7 +62,8 @@ ACCESS = {
     'kz.mrp': {**ALL_READ, **ADMIN},
     'kz.calendar.override': {**ALL_READ, **ADMIN},
     'kz.configuration': {**ALL_READ, **ADMIN},
-    'kz.approval': grant(ROLES, 'rw'),
+    # the lines of the approvers' decisions: none for Damu and the banks
+    'kz.approval': grant(['admin'] + NCIP_BODIES + INVESTORS, 'rw'),
     # kz_ncip Module 1
     'ncip.initiative': {**MODULE1, **grant(AKIMATS, 'rw'),
         'authorized': 'r'},
@@ -128,6 +129,8 @@ ACCESS = {
     'damu.bank.report': {**grant(BANKS + ['damu.officer'], 'rwc'),
         'damu.manager': 'rwcd', **ADMIN},
     'damu.bank.report.line': grant(BANKS + DAMU_STAFF + ['admin'], 'rwcd'),
+    # written by the import only, in transactions of its own
+    'damu.bank.report.upload': grant(BANKS + DAMU_STAFF + ['admin'], 'r'),
     }
 # Models that are not data a role works on (wizards, reports, SQL views)
 NOT_STORED = set()
@@ -141,9 +144,9 @@ def may(*logins):
 # model: {button: logins that may click it}; every other login is refused.
 BUTTONS = {
     'kz.approval': {
-        # Any user may try; only the approvers of a line decide
-        'approve': ROLES,
-        'reject': ROLES,
+        # Any reader may try; only the approvers of a line decide
+        'approve': ['admin'] + NCIP_BODIES + INVESTORS,
+        'reject': ['admin'] + NCIP_BODIES + INVESTORS,
         },
     'party.party': dict.fromkeys(['kyc_start', 'kyc_pass', 'kyc_fail'],
         may(*INITIATORS, 'authorized')),
@@ -540,6 +543,33 @@ class SecurityTestCase(unittest.TestCase):
                 [suspension, lawsuit], [])
             self.assertScoped('akimat.shymkent', 'prosecutor.measure',
                 [], [suspension, lawsuit])
+
+    def test_rules_approval(self):
+        """A regional prosecutor reads his office's approval lines only, an
+        investor those of its projects"""
+        from trytond.pool import Pool
+        with rolled_back():
+            pool = Pool()
+            Approval = pool.get('kz.approval')
+            Measure = pool.get('prosecutor.measure')
+            Project = pool.get('ncip.project')
+            suspension, = Measure.search([('kind', '=', 'permit_suspension')])
+            lawsuit, = Measure.search([('kind', '=', 'lawsuit')])
+            of_suspension = Approval.search([
+                    ('origin', '=', str(suspension))])
+            of_lawsuit = Approval.search([('origin', '=', str(lawsuit))])
+            self.assertScoped('prosecutor.astana', 'kz.approval',
+                of_suspension, of_lawsuit)
+            self.assertScoped('genprosecutor', 'kz.approval',
+                of_suspension + of_lawsuit, [])
+            glass = Project.search([
+                    ('investor.name', '=', "Qazaq Glass LLP")])
+            of_glass = Approval.search([
+                    ('origin', 'in', [str(p) for p in glass])])
+            self.assertScoped(
+                'investor.qazaqglass', 'kz.approval', of_glass, [])
+            self.assertScoped(
+                'investor.steppe', 'kz.approval', [], of_glass)
 
     def test_rules_damu(self):
         "A bank reads its own contracts; a coordinator his region's"

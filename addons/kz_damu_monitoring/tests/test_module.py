@@ -7,6 +7,8 @@ import os
 from decimal import Decimal
 from unittest.mock import patch
 
+import openpyxl
+
 from trytond.exceptions import UserError
 from trytond.model.exceptions import (
     AccessError, DomainValidationError, RequiredValidationError,
@@ -523,6 +525,37 @@ class DamuMonitoringTestCase(ModuleTestCase):
         # Importing again needs the replace option
         with self.assertRaises(UserError):
             self._import(orgs['halyk'], data)
+
+    @with_transaction()
+    def test_annex4_import_progress(self):
+        "A big file reports its progress on an upload record as it is read"
+        pool = Pool()
+        Upload = pool.get('damu.bank.report.upload')
+        orgs = setup_orgs()
+        self._contracts(orgs, {'number': 'S-1'})
+        # saved by Excel (not write-only), so it declares its dimension
+        workbook = openpyxl.load_workbook(io.BytesIO(annex4.write_xlsx(
+                    [annex4_row('S-1', BINS[0], outstanding=5000)] * 4)))
+        content = io.BytesIO()
+        workbook.save(content)
+        data = content.getvalue()
+        with patch.object(annex4, 'PROGRESS_ROWS', 2), \
+                patch.object(Upload, 'start', return_value=42) as start, \
+                patch.object(Upload, 'update') as update:
+            state, _ = self._import(orgs['halyk'], data)
+        self.assertEqual(state, 'done')
+        start.assert_called_once_with(
+            orgs['halyk'], dt.date(2025, 3, 1), 'annex4.xlsx')
+        # header rows 1-2, data rows 3-6: rows 4 and 6 of 6 reported
+        self.assertEqual([c.kwargs['rows_read'] for c in
+                update.call_args_list[:-1]], [4, 6])
+        self.assertEqual(update.call_args_list[0].kwargs['progress'], 4 / 6)
+        update.assert_called_with(42, state='read', progress=1,
+            rows_read=4, rows_total=4)
+        # a small file makes no upload record
+        with patch.object(Upload, 'start') as start:
+            self._import(orgs['halyk'], data, period=dt.date(2025, 4, 1))
+        start.assert_not_called()
 
     @with_transaction()
     def test_annex4_import_bad_rows(self):

@@ -542,6 +542,30 @@ class AttractionTestCase(unittest.TestCase):
                 Initiative.hand_over([astana])
 
     @with_transaction()
+    def test_handed_initiative_is_the_akimats(self):
+        "Once handed over, only the akimat edits the initiative"
+        pool = Pool()
+        Initiative = pool.get('ncip.initiative')
+        w = setup_world()
+        initiative = create_initiative(w)
+        with as_user(w.embassy):
+            Initiative.write([initiative], {'description': "Before"})
+        Initiative.hand_over([initiative])
+        with as_user(w.akimat):
+            Initiative.write([initiative], {'description': "Akimat's"})
+        with as_user(w.embassy):
+            for values in [{'description': "After"},
+                    {'officer': w.embassy.id}, {'extension_days': 30},
+                    {'return_reason': "Not ours"}]:
+                with self.subTest(values=values):
+                    with self.assertRaises(InitiativeError):
+                        Initiative.write([initiative], values)
+            # but it still takes part in the discussion
+            Initiative.write([initiative], {'comments': [
+                        ('create', [{'text': "Any news?"}])]})
+        self.assertEqual(Initiative(initiative.id).description, "Akimat's")
+
+    @with_transaction()
     def test_buttons_by_role(self):
         "The form buttons of other roles come read-only to the client"
         pool = Pool()
