@@ -1,6 +1,7 @@
 # This file is part of the KZ Investment Platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
+import datetime as dt
 import time
 
 from trytond.cache import Cache
@@ -81,3 +82,17 @@ class User(metaclass=PoolMeta):
             'kz_party': (
                 organization.party.id if organization.party else -1),
             }
+
+
+class LoginAttempt(metaclass=PoolMeta):
+    __name__ = 'res.user.login.attempt'
+
+    @staticmethod
+    def delay():
+        # trytond counts failed logins over the session timeout (hours
+        # here): a locked-out user would wait that long.  [kz]
+        # login_attempt_window keeps the count to minutes.
+        window = config.getint('kz', 'login_attempt_window', default=None)
+        if window is None:
+            window = config.getint('session', 'timeout')
+        return dt.datetime.now() - dt.timedelta(seconds=window)

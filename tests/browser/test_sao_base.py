@@ -44,8 +44,15 @@ class SaoBaseTestCase(unittest.TestCase):
         pconfig.set_trytond(
             database=DATABASE, config_file=support.config_file())
         Organization = Model.get('kz.organization')
+        Attachment = Model.get('ir.attachment')
         payload = '<img src=x onerror="window.__kzxss=1">Evil <b>Bank</b>'
-        Organization(name=payload, kind='bank').save()
+        organization = Organization(name=payload, kind='bank')
+        organization.save()
+        # An attachment whose file name carries HTML too
+        attachment = Attachment(
+            name='<img src=y onerror="window.__kzxss=2">act <i>7</i>.pdf',
+            resource=organization, type='data', data=b'%PDF-1.4 act')
+        attachment.save()
         with support.browser_page() as page:
             support.sao_login(
                 page, self.url, DATABASE, 'admin', support.ADMIN_PASSWORD)
@@ -53,9 +60,19 @@ class SaoBaseTestCase(unittest.TestCase):
                 page, 'Investment Platform', 'Reference Data',
                 'Organisations')
             tab = page.locator('#tabcontent')
-            tab.get_by_text('Evil <b>Bank</b>', exact=False).first.wait_for()
+            row = tab.get_by_text('Evil <b>Bank</b>', exact=False).first
+            row.wait_for()
             self.assertIsNone(page.evaluate('window.__kzxss'))
             self.assertEqual(tab.locator('img[src="x"]').count(), 0)
+            # The attachment menu of the record lists the name as text
+            row.click()
+            page.wait_for_timeout(500)
+            tab.locator('button#attach:visible').first.click()
+            item = page.locator('.dropdown-menu:visible a[role=menuitem]',
+                has_text='act <i>7</i>.pdf').first
+            item.wait_for()
+            self.assertIsNone(page.evaluate('window.__kzxss'))
+            self.assertEqual(page.locator('img[src="y"]').count(), 0)
             support.screenshot(page, 'html_escaped')
 
     def test_akimat_menu(self):

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # This file is part of the KZ Investment Platform.
 """Fill a platform database with a load-test data set through the ORM:
-20,000 projects, 500,000 roadmap tasks and 50,000 Damu contracts by
-default (--scale 0.1 makes a tenth).  Models that are not installed are
+20,000 projects, 500,000 roadmap tasks, 5,000 initiatives and 50,000 Damu
+contracts by default (--scale 0.1 makes a tenth), and 50 staff users
+load.<role>.<n> with the demo password.  Models that are not installed are
 skipped.  Run with python -O (asserts make browsing O(n²)):
 
     PYTHONOPTIMIZE=1 .venv/bin/python tests/load/generate.py \\
@@ -78,6 +79,83 @@ def generate_tasks(pool, count, project_ids, rng):
         '+ (random() * 180)::int - 60 WHERE deadline IS NULL', (today,))
 
 
+def generate_initiatives(pool, count, rng):
+    "Initiatives of the embassy and Kazakh Invest, in every region"
+    Initiative = pool.get('ncip.initiative')
+    Organization = pool.get('kz.organization')
+    Party = pool.get('party.party')
+    Region = pool.get('kz.region')
+    initiators = Organization.search([
+            ('kind', 'in', ['embassy', 'national_company'])])
+    if not initiators:
+        return
+    regions = Region.search([])
+    akimats = {o.region.id: o for o in Organization.search([
+                ('kind', '=', 'akimat')])}
+    investors = Party.search([('name', 'like', 'Load investor %')])
+    today = dt.date.today()
+    for done, size in batches(count):
+        vlist = []
+        for i in range(done, done + size):
+            region = rng.choice(regions)
+            akimat = akimats.get(region.id)
+            vlist.append({
+                    'name': f"Load initiative {i}",
+                    'organization': rng.choice(initiators).id,
+                    'investor': rng.choice(investors).id,
+                    'region': region.id,
+                    'akimat': akimat.id if akimat else None,
+                    'visit_date': today - dt.timedelta(
+                        days=rng.randint(0, 90)),
+                    'cost': Decimal(rng.randint(10 ** 8, 10 ** 11)),
+                    'jobs': rng.randint(10, 800),
+                    })
+        Initiative.create(vlist)
+
+
+# login prefix: (organisation kinds, role name, how many)
+LOAD_USERS = [
+    ('akimat', ['akimat'], "Regional Front Office (Akimat)", 20),
+    ('kazinvest', ['national_company'],
+        "Central Front Office (National Company)", 5),
+    ('authorized', ['authorized_body'], "Authorized Body", 5),
+    ('embassy', ['embassy'], "External Front Office", 5),
+    ('damu', ['financial_agency'], "Damu Monitoring Officer", 10),
+    ('damumanager', ['financial_agency'], "Damu Manager", 5),
+    ]
+
+
+def generate_users(pool, password):
+    """50 staff users of their own (load.<role>.<n>), so that the load
+    test logs in 50 distinct sessions, each with its record rules"""
+    User = pool.get('res.user')
+    Role = pool.get('res.role')
+    Organization = pool.get('kz.organization')
+    existing = {u.login for u in User.search([('login', 'like', 'load.%')])}
+    vlist = []
+    for prefix, kinds, role_name, count in LOAD_USERS:
+        roles = Role.search([('name', '=', role_name)])
+        organizations = Organization.search(
+            [('kind', 'in', kinds)], order=[('id', 'ASC')])
+        if not roles or not organizations:
+            continue
+        for i in range(count):
+            login = f'load.{prefix}.{i:02d}'
+            if login in existing:
+                continue
+            vlist.append({
+                    'login': login,
+                    'name': f"Load {prefix} {i}",
+                    'password': password,
+                    'kz_organization': organizations[
+                        i % len(organizations)].id,
+                    'roles': [('create', [{'role': roles[0].id}])],
+                    })
+    if vlist:
+        User.create(vlist)
+    return len(vlist)
+
+
 def valid_bin(number):
     "A 12-digit BIN with a correct check digit from a running number"
     from trytond.modules.kz_base.identifier import checksum
@@ -142,6 +220,8 @@ def main():
     parser.add_argument('--config', required=True)
     parser.add_argument('--database', required=True)
     parser.add_argument('--scale', type=float, default=1.0)
+    parser.add_argument('--password', default='kz-demo-2026',
+        help="password of the load users")
     args = parser.parse_args()
     from trytond.config import update_etc
     update_etc(args.config)
@@ -152,7 +232,8 @@ def main():
     pool.init()
     rng = random.Random(42)
     sizes = {name: int(size * args.scale) for name, size in [
-            ('projects', 20000), ('tasks', 500000), ('damu', 50000)]}
+            ('projects', 20000), ('tasks', 500000), ('initiatives', 5000),
+            ('damu', 50000)]}
     models = {name for name, _ in pool.iterobject()}
     with Transaction().start(args.database, 0) as transaction:
         start = time.perf_counter()
@@ -161,10 +242,14 @@ def main():
             project_ids = generate_projects(pool, sizes['projects'], rng)
             if 'ncip.roadmap.task' in models:
                 generate_tasks(pool, sizes['tasks'], project_ids, rng)
+        if 'ncip.initiative' in models:
+            generate_initiatives(pool, sizes['initiatives'], rng)
         if 'damu.contract' in models:
             generate_damu(pool, sizes['damu'], rng)
+        users = generate_users(pool, args.password)
         transaction.commit()
-    print(f"generated {sizes} in {time.perf_counter() - start:.0f} s")
+    print(f"generated {sizes} and {users} load users in "
+        f"{time.perf_counter() - start:.0f} s")
 
 
 if __name__ == '__main__':

@@ -27,21 +27,44 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)),
         'bench'))
 from rpc import Client, RPCError, percentile  # noqa: E402
 
-# (login, models the role works on)
-STAFF = [
-    ('akimat.astana', ['ncip.project', 'ncip.initiative']),
-    ('akimat.shymkent', ['ncip.project', 'ncip.initiative']),
-    ('kazinvest', ['ncip.project', 'ncip.initiative']),
-    ('authorized', ['ncip.project', 'ncip.initiative']),
-    ('embassy', ['ncip.initiative']),
-    ('damu.officer', ['damu.contract']),
-    ('damu.manager', ['damu.contract']),
-    ('admin', ['ncip.project', 'ncip.initiative', 'damu.contract']),
-    ]
+# The models each role works on, by the prefix of the load users of
+# generate.py (load.<role>.<n>) or by the login of a demo user
+MODELS = {
+    'akimat': ['ncip.project', 'ncip.initiative'],
+    'kazinvest': ['ncip.project', 'ncip.initiative'],
+    'authorized': ['ncip.project', 'ncip.initiative'],
+    'embassy': ['ncip.initiative'],
+    'damu': ['damu.contract'],
+    'damumanager': ['damu.contract'],
+    }
+# Without generated users: the demo users, several sessions each
+DEMO_STAFF = ['akimat.astana', 'akimat.shymkent', 'kazinvest', 'authorized',
+    'embassy', 'damu.officer', 'damu.manager']
+DEMO_ROLES = {'akimat.astana': 'akimat', 'akimat.shymkent': 'akimat',
+    'damu.officer': 'damu', 'damu.manager': 'damumanager'}
 WRITABLE = {
     'ncip.project': 'description',
     'ncip.initiative': 'description',
     'damu.contract': 'activity_code',
+    }
+# The filters a person types in the search bar of each list
+FILTERS = {
+    'ncip.project': [
+        [('state', 'in', ['roadmap', 'approval', 'with_roadmap'])],
+        [('pool', '=', 'national')],
+        [('name', 'ilike', '%1%')],
+        [('deadline_state', '=', 'overdue')],
+        ],
+    'ncip.initiative': [
+        [('state', 'in', ['handed', 'assigned'])],
+        [('name', 'ilike', '%2%')],
+        [],
+        ],
+    'damu.contract': [
+        [('kind', '=', 'guarantee')],
+        [('state', '=', 'active'), ('purpose', '=', 'investment')],
+        [('entrepreneur', 'ilike', '%3%')],
+        ],
     }
 
 
@@ -61,51 +84,78 @@ class Stats:
 
 
 def existing_models(client):
-    names = [m for _, models in STAFF for m in models]
+    names = {m for models in MODELS.values() for m in models}
     found = client.call('model.ir.model.search_read',
-        [('name', 'in', sorted(set(names)))], 0, None, None, ['name'], {})
+        [('name', 'in', sorted(names))], 0, None, None, ['name'], {})
     return {m['name'] for m in found}
 
 
-def user_loop(index, args, password, available, stats, stop):
-    login, models = STAFF[index % len(STAFF)]
-    models = [m for m in models if m in available]
+def staff(client, count):
+    "Return [(login, role)] of count users, the load users first"
+    users = client.call('model.res.user.search_read',
+        [('login', 'like', 'load.%')], 0, count, [('login', 'ASC')],
+        ['login'], {})
+    logins = [(u['login'], u['login'].split('.')[1]) for u in users]
+    logins = [(l, r) for l, r in logins if r in MODELS]
+    if not logins:
+        logins = [(l, DEMO_ROLES.get(l, l)) for l in DEMO_STAFF]
+    return [logins[i % len(logins)] for i in range(count)]
+
+
+def list_fields(client, model):
+    "The fields of the model's list view, as sao reads them"
+    view = client.call(f'model.{model}.fields_view_get', None, 'tree', {})
+    return sorted(view['fields'])
+
+
+def timed_call(stats, name, client, method, *params):
+    start = time.perf_counter()
+    result = client.call(method, *params)
+    stats.add(name, time.perf_counter() - start)
+    return result
+
+
+def user_loop(index, args, login, role, available, stats, stop):
+    models = [m for m in MODELS[role] if m in available]
     client = Client(args.url, args.database)
     try:
         start = time.perf_counter()
-        client.login(login, args.admin_password if login == 'admin'
-            else password)
+        client.login(login, args.password)
         stats.add('login', time.perf_counter() - start)
+        columns = {m: list_fields(client, m) for m in models}
     except (RPCError, OSError) as error:
         stats.error('login', error)
         return
     rng = random.Random(index)
     while models and not stop.is_set():
         model = rng.choice(models)
+        domain = rng.choice(FILTERS[model])
         try:
-            start = time.perf_counter()
-            ids = client.call(f'model.{model}.search', [], rng.randint(0, 500),
+            # A list: the page of ids, their columns, the count
+            ids = timed_call(stats, f'{model} search', client,
+                f'model.{model}.search', domain, rng.choice([0, 0, 80, 160]),
                 80, None, {})
-            stats.add(f'{model} search', time.perf_counter() - start)
-            start = time.perf_counter()
-            client.call(f'model.{model}.search_count', [], 0, None, {})
-            stats.add(f'{model} count', time.perf_counter() - start)
+            timed_call(stats, f'{model} count', client,
+                f'model.{model}.search_count', domain, 0, None, {})
             if not ids:
                 continue
-            start = time.perf_counter()
-            client.call(f'model.{model}.read', ids[:20], ['rec_name'], {})
-            stats.add(f'{model} read', time.perf_counter() - start)
+            timed_call(stats, f'{model} read list', client,
+                f'model.{model}.read', ids, columns[model], {})
+            # A form: every field of one record
+            record = rng.choice(ids)
+            timed_call(stats, f'{model} read form', client,
+                f'model.{model}.read', [record], [], {})
             if rng.random() < 0.2 and model in WRITABLE:
-                start = time.perf_counter()
-                client.call(f'model.{model}.write', [rng.choice(ids)],
+                timed_call(stats, f'{model} write', client,
+                    f'model.{model}.write', [record],
                     {WRITABLE[model]: f'load test {time.time()}'}, {})
-                stats.add(f'{model} write', time.perf_counter() - start)
         except (RPCError, OSError) as error:
             stats.error(model, error)
 
 
-def queries_per_read(args, password):
-    "SQL statements of one read call, from pg_stat_statements"
+def queries_per_read(args, login, role):
+    """SQL statements of one read call of a list page, as a staff user
+    (record rules apply), from pg_stat_statements of this database"""
     psql = ['psql', '-h', '127.0.0.1', '-p', str(args.pg_port), '-U',
         'postgres', '-d', args.database, '-Atqc']
     try:
@@ -114,11 +164,12 @@ def queries_per_read(args, password):
     except (subprocess.CalledProcessError, FileNotFoundError):
         return None
     client = Client(args.url, args.database)
-    client.login('admin', args.admin_password)
+    client.login(login, args.password)
     result = {}
-    for model in ['ncip.project', 'damu.contract', 'kz.region']:
+    for model in MODELS[role]:
         try:
             ids = client.call(f'model.{model}.search', [], 0, 20, None, {})
+            columns = list_fields(client, model)
         except RPCError:
             continue
         if not ids:
@@ -127,12 +178,14 @@ def queries_per_read(args, password):
             check=True, capture_output=True)
         calls = 10
         for _ in range(calls):
-            client.call(f'model.{model}.read', ids, ['rec_name'], {})
+            client.call(f'model.{model}.read', ids, columns, {})
         total = subprocess.run(psql + [
                 "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements "
-                "WHERE query NOT ILIKE '%pg_stat_statements%'"],
+                "WHERE dbid = (SELECT oid FROM pg_database "
+                "WHERE datname = current_database()) "
+                "AND query NOT ILIKE '%pg_stat_statements%'"],
             check=True, capture_output=True, text=True).stdout.strip()
-        result[model] = float(total) / calls
+        result[f'{model} as {login}'] = (len(ids), float(total) / calls)
     return result
 
 
@@ -144,7 +197,8 @@ def main():
     parser.add_argument('--users', type=int, default=50)
     parser.add_argument('--seconds', type=float, default=60)
     parser.add_argument('--admin-password', default='kz-admin-2026')
-    parser.add_argument('--password', default='kz-demo-2026')
+    parser.add_argument('--password', default='kz-demo-2026',
+        help="password of the staff users (generate.py's and the demo's)")
     parser.add_argument('--pg-port', type=int,
         help="port of the PostgreSQL cluster, to count SQL statements")
     args = parser.parse_args()
@@ -152,11 +206,13 @@ def main():
     admin = Client(args.url, args.database)
     admin.login('admin', args.admin_password)
     available = existing_models(admin)
+    users = staff(admin, args.users)
+    print(f"{len(set(users))} distinct logins for {args.users} users")
     stats = Stats()
     stop = threading.Event()
     threads = [threading.Thread(target=user_loop, daemon=True,
-            args=(i, args, args.password, available, stats, stop))
-        for i in range(args.users)]
+            args=(i, args, login, role, available, stats, stop))
+        for i, (login, role) in enumerate(users)]
     start = time.monotonic()
     for thread in threads:
         thread.start()
@@ -180,14 +236,21 @@ def main():
     for error, count in stats.errors.most_common(10):
         print(f"error x{count}: {error}")
     if args.pg_port:
-        queries = queries_per_read(args, args.password)
-        if queries is None:
-            print("SQL statements per read: pg_stat_statements unavailable "
-                "(start PostgreSQL with shared_preload_libraries="
-                "pg_stat_statements)")
-        else:
-            for model, count in queries.items():
-                print(f"SQL statements per read of 20 {model}: {count:.1f}")
+        measured = {}
+        for login, role in users:
+            measured.setdefault(role, login)
+        for role in ['akimat', 'damu']:
+            if role not in measured:
+                continue
+            queries = queries_per_read(args, measured[role], role)
+            if queries is None:
+                print("SQL statements per read: pg_stat_statements "
+                    "unavailable (start PostgreSQL with "
+                    "shared_preload_libraries=pg_stat_statements)")
+                break
+            for name, (records, count) in queries.items():
+                print(f"SQL statements per read of {records} {name} "
+                    f"(list columns): {count:.1f}")
     return 1 if stats.errors else 0
 
 

@@ -223,6 +223,33 @@ class KzBaseTestCase(ModuleTestCase):
         self.assertEqual(Attempt.count('nobody', None), 3)
 
     @with_transaction()
+    def test_login_attempt_window(self):
+        "Failed logins count over [kz] login_attempt_window, not hours"
+        from trytond.config import config
+        pool = Pool()
+        User = pool.get('res.user')
+        Attempt = pool.get('res.user.login.attempt')
+        table = Attempt.__table__()
+        cursor = Transaction().connection.cursor()
+        User.get_login('nobody', {'password': 'x'})
+        self.assertEqual(Attempt.count('nobody', None), 1)
+        # Ten minutes ago: outside a 5-minute window, inside the session
+        # timeout of 2 hours
+        cursor.execute(*table.update([table.create_date],
+                [dt.datetime.now() - dt.timedelta(minutes=10)]))
+        with patch.object(config, 'getint', side_effect=lambda section,
+                option, default=None: {
+                    ('kz', 'login_attempt_window'): 300,
+                    ('session', 'timeout'): 7200}.get(
+                    (section, option), default)):
+            self.assertEqual(Attempt.count('nobody', None), 0)
+        with patch.object(config, 'getint', side_effect=lambda section,
+                option, default=None: {
+                    ('session', 'timeout'): 7200}.get(
+                    (section, option), default)):
+            self.assertEqual(Attempt.count('nobody', None), 1)
+
+    @with_transaction()
     def test_list_xlsx(self):
         "Any list exports to an .xlsx with its list columns"
         from io import BytesIO
