@@ -32,6 +32,7 @@ APPROVAL_STATES = [
 class Approval(Workflow, ModelSQL, ModelView):
     "Approval"
     __name__ = 'kz.approval'
+    __string__ = "Approval"
     origin = fields.Reference(
         "Origin", selection='get_origin', required=True, readonly=True)
     round = fields.Integer(

@@ -10,6 +10,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     Every addon adds its thresholds and deadlines here; the history keeps
     who changed which value and when."""
     __name__ = 'kz.configuration'
+    __string__ = "Platform Configuration"
     _history = True
     warning_days = fields.Integer(
         "Warning Days", required=True,
@@ -41,7 +42,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
     @classmethod
     def default_colour_warning(cls):
-        return 'orange'
+        return 'yellow'
 
     @classmethod
     def default_colour_ok(cls):

@@ -285,6 +285,7 @@ class DeadlineMixin:
 class Deadline(Model):
     "Deadline checks of every model with a deadline"
     __name__ = 'kz.deadline'
+    __string__ = "Deadline"
 
     @classmethod
     def deadline_models(cls):

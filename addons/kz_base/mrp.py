@@ -14,6 +14,7 @@ from .exceptions import MissingMRP
 class MRP(ModelSQL, ModelView):
     "Monthly calculation index (MRP) of a year"
     __name__ = 'kz.mrp'
+    __string__ = "Monthly Calculation Index (MRP)"
     _history = True
     year = fields.Integer(
         "Year", required=True,

@@ -4,7 +4,7 @@
 import json
 from email.message import EmailMessage
 
-from trytond.config import config
+from trytond import config
 from trytond.pool import Pool
 from trytond.sendmail import send_message_transactional
 from trytond.transaction import without_check_access

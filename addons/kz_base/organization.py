@@ -55,6 +55,7 @@ class Organization(
         BINMixin, DeactivableMixin, tree(), ModelSQL, ModelView):
     "State body, front office or other organisation taking part"
     __name__ = 'kz.organization'
+    __string__ = "Organisation"
     name = fields.Char("Name", required=True, translate=True)
     short_name = fields.Char("Short Name")
     bin = fields.Char(

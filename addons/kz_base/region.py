@@ -9,6 +9,7 @@ from .tools import rec_name_domain
 class Region(DeactivableMixin, ModelSQL, ModelView):
     "Top-level administrative unit of Kazakhstan"
     __name__ = 'kz.region'
+    __string__ = "Region"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char(
         "Code", required=True, strip=True,

@@ -5,7 +5,7 @@ import datetime as dt
 import time
 
 from trytond.cache import Cache
-from trytond.config import config
+from trytond import config
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access

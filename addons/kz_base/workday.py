@@ -32,6 +32,7 @@ def _public_holidays(year):
 class CalendarOverride(ModelSQL, ModelView):
     "Working calendar override"
     __name__ = 'kz.calendar.override'
+    __string__ = "Working Calendar Override"
     _history = True
     date = fields.Date("Date", required=True)
     kind = fields.Selection([
@@ -80,6 +81,7 @@ class CalendarOverride(ModelSQL, ModelView):
 class Calendar(Model):
     "Kazakhstan working-day calendar"
     __name__ = 'kz.calendar'
+    __string__ = "Working Calendar"
 
     @classmethod
     def holidays(cls, year):

@@ -13,6 +13,7 @@ from trytond.transaction import Transaction
 class Act(Workflow, ModelSQL, ModelView):
     "Damu monitoring act"
     __name__ = 'damu.act'
+    __string__ = "Damu Monitoring Act"
     _states = {'readonly': Eval('state') != 'draft'}
     monitoring = fields.Many2One('damu.monitoring', "Monitoring",
         required=True, ondelete='CASCADE', states=_states)

@@ -5,6 +5,7 @@
 import datetime as dt
 import logging
 import time
+from collections import defaultdict
 
 from sql.functions import CurrentTimestamp
 
@@ -12,12 +13,13 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import annex4
-from .exceptions import BankReportError, ImportFileError
+from .exceptions import (
+    BankReportError, ImportBankAccessError, ImportFileError)
 
 logger = logging.getLogger(__name__)
 AMOUNT = dict(digits=(16, 2))
@@ -31,9 +33,45 @@ def next_month(date):
     return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+BANK_KINDS = ['bank', 'leasing_company']
+# The groups that import the report of any bank
+DAMU_STAFF_GROUPS = [
+    ('kz_base', 'group_damu_officer'),
+    ('kz_base', 'group_damu_manager'),
+    ('kz_base', 'group_kz_admin'),
+    ]
+
+
+def user_imports_any_bank():
+    "Tell whether the user may import the Annex 4 report of any bank"
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    User = pool.get('res.user')
+    if Transaction().user == 0:
+        return True
+    groups = set(User.get_groups())
+    return any(ModelData.get_id(module, xml_id) in groups
+        for module, xml_id in DAMU_STAFF_GROUPS)
+
+
+def user_banks():
+    "Return the ids of the banks and leasing companies of the user"
+    pool = Pool()
+    Organization = pool.get('kz.organization')
+    User = pool.get('res.user')
+    context = User.kz_rule_context()
+    ids = set(context['kz_organizations'])
+    if context['kz_organization'] > 0:
+        ids.add(context['kz_organization'])
+    with without_check_access():
+        return [o.id for o in Organization.browse(sorted(ids))
+            if o.kind in BANK_KINDS]
+
+
 class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
     "Bank monthly report (Annex 4)"
     __name__ = 'damu.bank.report'
+    __string__ = "Bank Monthly Report (Annex 4)"
     _deadline_fields = {'period'}
     _deadline_states = {'expected'}
     bank = fields.Many2One('kz.organization', "Bank", required=True,
@@ -149,7 +187,6 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
                     ('bank', '=', report.bank.id),
                     ('kind', 'in', ['subsidy', 'guarantee']),
                     ], fields_names=['number', 'entrepreneur_bin'])}
-        Line.delete(Line.search([('report', '=', report.id)]))
         to_create, updates = [], {}
         for sheet_row, values in rows:
             contract_id, _ = contracts.get(
@@ -158,7 +195,10 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
                     sheet_row=sheet_row, contract=contract_id))
             if contract_id:
                 updates[contract_id] = values
-        Line.create(to_create)
+        # The banks only read the lines: the import alone writes them
+        with without_check_access():
+            Line.delete(Line.search([('report', '=', report.id)]))
+            Line.create(to_create)
         debt_date = next_month(report.period) - dt.timedelta(days=1)
         cls._update_contract_debts(updates, debt_date)
         return len(to_create)
@@ -195,29 +235,43 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def check_rows(cls, bank, rows):
-        "Return [(sheet row, reason)] of rows that match no contract"
+        """Return [(sheet row, reason)] of rows that match no contract of
+        the bank or whose agreement is in several rows of the file"""
         Contract = Pool().get('damu.contract')
         known = {}
         for contract in Contract.search_read([('bank', '=', bank.id)],
                 fields_names=['number', 'entrepreneur_bin']):
             known[contract['number']] = contract['entrepreneur_bin']
+        sheet_rows = defaultdict(list)
+        for sheet_row, values in rows:
+            sheet_rows[values['agreement_number']].append(sheet_row)
         errors = []
         for sheet_row, values in rows:
             number = values['agreement_number']
+            reasons = []
             if number not in known:
-                errors.append((sheet_row, gettext(
-                            'kz_damu_monitoring.msg_import_unknown_contract',
-                            number=number)))
+                reasons.append(gettext(
+                        'kz_damu_monitoring.msg_import_unknown_contract',
+                        number=number))
             elif known[number] != values['borrower_bin']:
-                errors.append((sheet_row, gettext(
-                            'kz_damu_monitoring.msg_import_bin_mismatch',
-                            number=number, bin=values['borrower_bin'])))
+                reasons.append(gettext(
+                        'kz_damu_monitoring.msg_import_bin_mismatch',
+                        number=number, bin=values['borrower_bin']))
+            if len(sheet_rows[number]) > 1:
+                # Each of them is refused: none may silently win
+                reasons.append(gettext(
+                        'kz_damu_monitoring.msg_import_duplicate',
+                        number=number,
+                        rows=', '.join(map(str, sheet_rows[number]))))
+            if reasons:
+                errors.append((sheet_row, '; '.join(reasons)))
         return errors
 
 
 class BankReportLine(ModelSQL, ModelView):
     "Bank monthly report line (Annex 4)"
     __name__ = 'damu.bank.report.line'
+    __string__ = "Bank Monthly Report Line (Annex 4)"
     report = fields.Many2One('damu.bank.report', "Report", required=True,
         ondelete='CASCADE')
     sheet_row = fields.Integer("Sheet Row", readonly=True)
@@ -257,7 +311,8 @@ class BankReportLine(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('report')
+        # No __access__ on the report: the banks write their reports but
+        # only read the lines (ir.model.access and ir.rule of the line)
         cls._order.insert(0, ('sheet_row', 'ASC'))
 
 
@@ -269,6 +324,7 @@ class BankReportUpload(ModelSQL, ModelView):
     progress shows to every user (list "Annex 4 Uploads", refreshed) while
     the import's own transaction runs."""
     __name__ = 'damu.bank.report.upload'
+    __string__ = "Annex 4 Upload"
     bank = fields.Many2One('kz.organization', "Bank", required=True,
         readonly=True, ondelete='CASCADE')
     period = fields.Date("Month", required=True, readonly=True)
@@ -348,16 +404,30 @@ class ImportAnnex4(Wizard):
             values.update(bank=report.bank.id, period=report.period)
         else:
             organization = User(Transaction().user).kz_organization
-            if organization and organization.kind in {
-                    'bank', 'leasing_company'}:
+            if organization and organization.kind in BANK_KINDS:
                 values['bank'] = organization.id
+        # A bank chooses among its own organisations only
+        values['bank_restricted'] = not user_imports_any_bank()
+        values['allowed_banks'] = (
+            user_banks() if values['bank_restricted'] else [])
         return values
+
+    def check_bank(self):
+        """Refuse the report of a bank that is not the user's: the
+        transitions of a wizard run without access checks"""
+        bank = self.start.bank
+        if bank and not user_imports_any_bank() and (
+                bank.id not in user_banks()):
+            raise ImportBankAccessError(gettext(
+                    'kz_damu_monitoring.msg_import_bank_not_own',
+                    bank=bank.rec_name))
 
     def _read(self):
         pool = Pool()
         Configuration = pool.get('kz.configuration')
         Upload = pool.get('damu.bank.report.upload')
         config = Configuration(1)
+        self.check_bank()
         data = self.start.file
         if not data:
             raise ImportFileError(gettext(
@@ -436,6 +506,7 @@ class ImportAnnex4(Wizard):
         pool = Pool()
         Report = pool.get('damu.bank.report')
         Monitoring = pool.get('damu.monitoring')
+        self.check_bank()
         report = self._report()
         count = Report.import_rows(report, rows)
         if report.state == 'expected':
@@ -493,8 +564,17 @@ class ImportAnnex4(Wizard):
 class ImportAnnex4Start(ModelView):
     "Import a bank monthly report"
     __name__ = 'damu.bank.report.import.start'
+    __string__ = "Import Annex 4 — Start"
     bank = fields.Many2One('kz.organization', "Bank", required=True,
-        domain=[('kind', 'in', ['bank', 'leasing_company'])])
+        domain=[
+            ('kind', 'in', BANK_KINDS),
+            If(Eval('bank_restricted', False),
+                ('id', 'in', Eval('allowed_banks', [])),
+                ()),
+            ])
+    bank_restricted = fields.Boolean("Own Banks Only", readonly=True)
+    allowed_banks = fields.Many2Many('kz.organization', None, None,
+        "Allowed Banks", readonly=True)
     period = fields.Date("Month", required=True)
     file = fields.Binary("File", required=True, filename='filename',
         help="The Annex 4 report as .xlsx or .xls.")
@@ -505,6 +585,7 @@ class ImportAnnex4Start(ModelView):
 class ImportAnnex4Result(ModelView):
     "Import a bank monthly report"
     __name__ = 'damu.bank.report.import.result'
+    __string__ = "Import Annex 4 — Result"
     report = fields.Many2One('damu.bank.report', "Report", readonly=True)
     valid = fields.Integer("Valid Rows", readonly=True)
     imported = fields.Integer("Imported Rows", readonly=True)

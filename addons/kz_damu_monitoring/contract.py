@@ -60,6 +60,7 @@ AMOUNT = dict(digits=(16, 2))
 class Contract(BINMixin, Workflow, ModelSQL, ModelView):
     "Damu support contract"
     __name__ = 'damu.contract'
+    __string__ = "Damu Support Contract"
     _bin_fields = ('entrepreneur_bin',)
     _states = {'readonly': Eval('state') != 'active'}
 
@@ -164,6 +165,9 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
     state = fields.Selection(STATES, "State", readonly=True, required=True,
         sort=False)
     state_string = state.translated('state')
+    closed_date = fields.Date("Closed On", readonly=True,
+        states={'invisible': Eval('state') == 'active'},
+        help="When the contract was repaid, terminated or returned.")
     monitorings = fields.One2Many('damu.monitoring', 'contract',
         "Monitorings", readonly=True)
 
@@ -324,36 +328,45 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
         default.setdefault('monitorings', None)
         default.setdefault('number', lambda d: d['number'] + ' (copy)')
         default.setdefault('state', 'active')
+        default.setdefault('closed_date', None)
         return super().copy(contracts, default=default)
+
+    @classmethod
+    def _close(cls, contracts):
+        "Record when the contracts ended (the Annex 5 report as of a date)"
+        today = Pool().get('ir.date').today()
+        cls.write([c for c in contracts if c.state == 'active'],
+            {'closed_date': today})
 
     @classmethod
     @ModelView.button
     @Workflow.transition('repaid')
     def repay(cls, contracts):
-        pass
+        cls._close(contracts)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('terminated')
     def terminate(cls, contracts):
-        pass
+        cls._close(contracts)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('returned')
     def return_grant(cls, contracts):
-        pass
+        cls._close(contracts)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('active')
     def reactivate(cls, contracts):
-        pass
+        cls.write(contracts, {'closed_date': None})
 
 
 class Tranche(ModelSQL, ModelView):
     "Damu contract tranche"
     __name__ = 'damu.contract.tranche'
+    __string__ = "Damu Contract Tranche"
     contract = fields.Many2One('damu.contract', "Contract", required=True,
         ondelete='CASCADE')
     date = fields.Date("Date", required=True)

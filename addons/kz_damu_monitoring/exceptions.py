@@ -2,7 +2,7 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 from trytond.exceptions import UserError
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class ContractValidationError(ValidationError):
@@ -22,4 +22,8 @@ class BankReportError(UserError):
 
 
 class ImportFileError(UserError):
+    pass
+
+
+class ImportBankAccessError(AccessError):
     pass

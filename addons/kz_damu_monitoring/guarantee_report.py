@@ -20,12 +20,18 @@ COLUMNS = ['loan_amount', 'disbursed', 'debt', 'guarantee_amount',
 
 def annex5_lines(date):
     """Return (lines, totals): one line per region of the guarantees signed
-    by date, with the 6 amounts of Annex 5"""
+    by date and still running on date (not repaid nor terminated by then),
+    with the 6 amounts of Annex 5"""
     pool = Pool()
     Contract = pool.get('damu.contract')
     contracts = Contract.search([
             ('kind', '=', 'guarantee'),
             ('contract_date', '<=', date),
+            ['OR',
+                ('state', '=', 'active'),
+                # ended after the date; without a date: ended long ago
+                ('closed_date', '>', date),
+                ],
             ], order=[('region.name', 'ASC'), ('id', 'ASC')])
     lines = OrderedDict()
     for contract in contracts:
@@ -55,6 +61,7 @@ def due_date(date):
 class GuaranteeReportStart(ModelView):
     "Guarantee report"
     __name__ = 'damu.guarantee.report.start'
+    __string__ = "Guarantee Report (Annex 5) — Start"
     date = fields.Date("As Of", required=True)
     due_date = fields.Function(fields.Date("Due By"),
         'on_change_with_due_date')

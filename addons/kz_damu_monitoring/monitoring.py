@@ -121,6 +121,7 @@ def _config():
 class Monitoring(Workflow, ModelSQL, ModelView):
     "Damu project monitoring"
     __name__ = 'damu.monitoring'
+    __string__ = "Damu Project Monitoring"
     _states = {'readonly': ~Eval('state').in_(['draft', 'notified'])}
 
     contract = fields.Many2One('damu.contract', "Contract", required=True,
@@ -187,10 +188,23 @@ class Monitoring(Workflow, ModelSQL, ModelView):
         "Subjects")
     revenue_actual = fields.Numeric("Revenue at Reporting Date",
         digits=(16, 2), states={'invisible': Eval('kind') == 'grant'})
-    jobs_actual = fields.Integer("Average Jobs at Reporting Date")
+    jobs_actual = fields.Integer("Average Jobs at Reporting Date",
+        states={'invisible': Eval('kind') == 'grant'})
     growth_met = fields.Function(fields.Boolean("Growth Obligation Met",
             states={'invisible': Eval('kind') == 'grant'}),
         'get_growth_met')
+    # Grants: the new jobs of the business project (D§14.3)
+    jobs_planned = fields.Function(fields.Integer("New Jobs Planned",
+            states={'invisible': Eval('kind') != 'grant'}),
+        'get_contract_field')
+    jobs_created = fields.Integer("New Jobs Created",
+        domain=['OR', ('jobs_created', '=', None),
+            ('jobs_created', '>=', 0)],
+        states={'invisible': Eval('kind') != 'grant'},
+        help="The new jobs confirmed by the tax declarations (Annex 3.5).")
+    jobs_met = fields.Function(fields.Boolean("New Jobs Obligation Met",
+            states={'invisible': Eval('kind') != 'grant'}),
+        'get_jobs_met')
     result = fields.Selection([
             (None, ""),
             ('compliant', "Compliant"),
@@ -210,7 +224,13 @@ class Monitoring(Workflow, ModelSQL, ModelView):
             ('disagreement', "Disagreement with the conclusions"),
             ('no_information', "Information not provided"),
             ], "Refusal Reason",
-        states={'invisible': Eval('state') != 'refused'})
+        states={
+            'invisible': ~Eval('state').in_(['reporting', 'refused']),
+            'readonly': Eval('state') != 'reporting',
+            'required': Eval('state') == 'refused',
+            },
+        help="Why the counterparty did not sign the report (D§39); "
+        "choose it before recording the refusal.")
     # Grants (D§34-37)
     misuse = fields.Boolean("Misuse Found",
         states={
@@ -428,6 +448,14 @@ class Monitoring(Workflow, ModelSQL, ModelView):
             return None
         return all(checks)
 
+    def get_jobs_met(self, name):
+        "Whether the grantee created the new jobs planned (D§14.3)"
+        contract = self.contract
+        if (contract.kind != 'grant' or not contract.jobs_planned
+                or self.jobs_created is None):
+            return None
+        return self.jobs_created >= contract.jobs_planned
+
     def get_refund_amount(self, name):
         if self.commission_decision == 'termination' and self.misuse:
             return min(self.misused_amount or 0, self.contract.amount)
@@ -468,7 +496,8 @@ class Monitoring(Workflow, ModelSQL, ModelView):
         default = default.copy() if default is not None else {}
         for name in ['plan', 'documents', 'subjects', 'deadlines', 'acts',
                 'notified_date', 'report_date', 'signed_date',
-                'refusal_date', 'commission_decision',
+                'refusal_date', 'refusal_reason', 'jobs_created',
+                'commission_decision',
                 'commission_decision_date', 'site_visit_date']:
             default.setdefault(name, None)
         default.setdefault('state', 'draft')
@@ -613,6 +642,7 @@ class Monitoring(Workflow, ModelSQL, ModelView):
         Deadline.write([d for m in monitorings for d in m.deadlines
                 if d.kind == 'signing' and d.state == 'open'],
             {'state': 'cancelled'})
+        cls.write(monitorings, {'refusal_reason': None})
 
     @classmethod
     @ModelView.button
@@ -637,11 +667,13 @@ class Monitoring(Workflow, ModelSQL, ModelView):
         Act = pool.get('damu.act')
         today = pool.get('ir.date').today()
         config = _config()
+        for monitoring in monitorings:
+            if not monitoring.refusal_reason:
+                raise MonitoringError(gettext(
+                        'kz_damu_monitoring.msg_monitoring_refusal_reason',
+                        monitoring=monitoring.rec_name))
         cls._close_deadlines(monitorings, {'signing'})
-        cls.write(monitorings, {
-                'refusal_date': today,
-                'refusal_reason': 'disagreement',
-                })
+        cls.write(monitorings, {'refusal_date': today})
         Act.create([{
                     'monitoring': m.id,
                     'kind': 'refusal',
@@ -779,6 +811,7 @@ class Monitoring(Workflow, ModelSQL, ModelView):
 class MonitoringDocument(ModelSQL, ModelView):
     "Damu monitoring document"
     __name__ = 'damu.monitoring.document'
+    __string__ = "Damu Monitoring Document"
     monitoring = fields.Many2One('damu.monitoring', "Monitoring",
         required=True, ondelete='CASCADE')
     sequence = fields.Integer("Sequence")
@@ -810,6 +843,7 @@ class MonitoringDocument(ModelSQL, ModelView):
 class MonitoringSubject(ModelSQL, ModelView):
     "Damu monitoring subject"
     __name__ = 'damu.monitoring.subject'
+    __string__ = "Damu Monitoring Subject"
     monitoring = fields.Many2One('damu.monitoring', "Monitoring",
         required=True, ondelete='CASCADE')
     sequence = fields.Integer("Sequence")
@@ -834,6 +868,7 @@ class MonitoringSubject(ModelSQL, ModelView):
 class MonitoringDeadline(DeadlineMixin, ModelSQL, ModelView):
     "Damu monitoring deadline"
     __name__ = 'damu.monitoring.deadline'
+    __string__ = "Damu Monitoring Deadline"
     _deadline_fields = {'base_date', 'days', 'unit'}
     _deadline_states = {'open'}
     monitoring = fields.Many2One('damu.monitoring', "Monitoring",

@@ -17,6 +17,7 @@ from .exceptions import PlanError
 class Plan(DeadlineMixin, Workflow, ModelSQL, ModelView):
     "Damu annual monitoring plan"
     __name__ = 'damu.plan'
+    __string__ = "Damu Monitoring Plan"
     _deadline_fields = {'period_start'}
     _deadline_states = {'draft'}
     _states = {'readonly': Eval('state') != 'draft'}
@@ -133,12 +134,23 @@ class Plan(DeadlineMixin, Workflow, ModelSQL, ModelView):
     def approve(cls, plans):
         pool = Pool()
         Monitoring = pool.get('damu.monitoring')
+        Calendar = pool.get('kz.calendar')
+        Configuration = pool.get('kz.configuration')
         today = pool.get('ir.date').today()
+        days = Configuration(1).damu_plan_approval_days
         for plan in plans:
             if not plan.monitorings:
                 raise PlanError(gettext(
                         'kz_damu_monitoring.msg_plan_empty',
                         plan=plan.rec_name))
+            # D§7 allows no late approval: a late plan covers a shorter
+            # period, which starts after the lead time
+            due = plan.compute_due_date()
+            if due and today > due:
+                raise PlanError(gettext(
+                        'kz_damu_monitoring.msg_plan_approval_late',
+                        plan=plan.rec_name, due=due, days=days,
+                        earliest=Calendar.add_working_days(today, days)))
             # Projects that ended since the selection are left out (D§8)
             ended = [m for m in plan.monitorings
                 if m.contract.state != 'active' and m.state == 'draft']

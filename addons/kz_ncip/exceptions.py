@@ -43,5 +43,17 @@ class MonitoringError(UserError):
     pass
 
 
+class ChangeRequestError(UserError):
+    pass
+
+
 class ReportingError(UserError):
+    pass
+
+
+class ProgrammeError(UserError):
+    pass
+
+
+class ProgrammeValidationError(ValidationError):
     pass

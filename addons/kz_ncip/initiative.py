@@ -368,6 +368,29 @@ class Initiative(
             for initiative in initiatives:
                 if initiative.state in {'handed', 'assigned'}:
                     cls.check_organization(initiative.akimat)
+        if external and mode in {'create', 'write'}:
+            cls.check_extension_days(initiatives, values)
+
+    @classmethod
+    def check_extension_days(cls, initiatives, values=None):
+        """Refuse extension days out of 1 to the maximum of the settings
+        and any change of them once the initiative was extended (N§40)"""
+        Configuration = Pool().get('kz.configuration')
+        if values is not None and 'extension_days' not in values:
+            return
+        maximum = Configuration(1).initiative_extension_days
+        for initiative in initiatives:
+            days = (values['extension_days'] if values is not None
+                else initiative.extension_days)
+            if (values is not None and initiative.extended
+                    and days != initiative.extension_days):
+                raise InitiativeError(gettext(
+                        'kz_ncip.msg_initiative_extension_locked',
+                        initiative=initiative.rec_name))
+            if days is not None and not 1 <= days <= maximum:
+                raise InitiativeError(gettext(
+                        'kz_ncip.msg_initiative_extend_days',
+                        initiative=initiative.rec_name, maximum=maximum))
 
     # Transitions
     @classmethod

@@ -18,6 +18,7 @@ from .project import users_of_kind
 class Issue(Workflow, ModelSQL, ModelView):
     "Issue or proposal raised by the investor"
     __name__ = 'ncip.project.issue'
+    __string__ = "Investor Issue or Proposal"
     _states = {'readonly': Eval('state') != 'open'}
     project = fields.Many2One(
         'ncip.project', "Project", required=True, ondelete='CASCADE',
@@ -118,6 +119,7 @@ class Issue(Workflow, ModelSQL, ModelView):
 class Change(ModelSQL, ModelView):
     "Project change"
     __name__ = 'ncip.project.change'
+    __string__ = "Project Change"
     project = fields.Many2One(
         'ncip.project', "Project", required=True, ondelete='CASCADE',
         readonly=True)

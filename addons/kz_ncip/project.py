@@ -43,6 +43,13 @@ ACTIVE_STATES = ['passport', 'roadmap', 'approval', 'verification',
 PASSPORT_FIELDS = ['investor', 'bin', 'industry', 'product', 'region',
     'cost', 'financing_scheme', 'contacts', 'description',
     'company_registration_date', 'akimat']
+# Past the roadmap these fields change only through a change request
+# approved by the authorized body (N§63), in these states of the project
+CHANGE_FIELDS = ['cost', 'investment_contract', 'contract_start',
+    'contract_end']
+CHANGE_STATES = ['with_roadmap', 'post_investment', 'suspended']
+# The states in which the passport is still edited directly
+PASSPORT_STATES = {'passport', 'roadmap'}
 # Changes of these fields are logged once the roadmap is approved (N§70)
 LOGGED_FIELDS = ['cost', 'investment_contract', 'contract_start',
     'contract_end', 'region', 'product', 'financing_scheme',
@@ -54,6 +61,7 @@ class Project(
         ModelView):
     "Investment project"
     __name__ = 'ncip.project'
+    __string__ = "Investment Project"
     _rec_name = 'name'
     _deadline_fields = {'passport_date', 'state', 'roadmap_date',
         'rejection_date'}
@@ -184,6 +192,12 @@ class Project(
         readonly=True)
     changes = fields.One2Many(
         'ncip.project.change', 'project', "Change Log", readonly=True)
+    change_requests = fields.One2Many(
+        'ncip.project.change_request', 'project', "Change Requests",
+        readonly=True,
+        help="The changes of the cost and of the investment contract "
+        "requested by the akimat and decided by the authorized body "
+        "(N§63).")
     overdue_tasks = fields.Function(
         fields.Integer("Overdue Tasks"), 'get_task_counts')
     task_count = fields.Function(
@@ -388,11 +402,11 @@ class Project(
     def copy(cls, projects, default=None):
         default = default.copy() if default is not None else {}
         for name in ['number', 'stages', 'tasks', 'approvals', 'suspensions',
-                'issues', 'changes', 'roadmap_date', 'rejection_date',
-                'rejection_reason', 'verified_by', 'verified_date',
-                'monitoring_start', 'monitoring_end', 'end_date',
-                'end_reason', 'return_reason', 'final_check_date',
-                'final_check_note']:
+                'issues', 'changes', 'change_requests', 'roadmap_date',
+                'rejection_date', 'rejection_reason', 'verified_by',
+                'verified_date', 'monitoring_start', 'monitoring_end',
+                'end_date', 'end_reason', 'return_reason',
+                'final_check_date', 'final_check_note']:
             default.setdefault(name, None)
         default.setdefault('passport_date', None)
         return super().copy(projects, default=default)
@@ -408,6 +422,15 @@ class Project(
                 if project.state != 'passport':
                     raise ProjectError(gettext(
                             'kz_ncip.msg_project_delete_passport',
+                            project=project.rec_name))
+        if mode == 'write' and external:
+            changed = [f for f in CHANGE_FIELDS if f in values]
+            for project in projects:
+                if project.state in PASSPORT_STATES:
+                    continue
+                if any(getattr(project, f) != values[f] for f in changed):
+                    raise ProjectError(gettext(
+                            'kz_ncip.msg_project_change_request_needed',
                             project=project.rec_name))
         if mode == 'write':
             logged = [f for f in LOGGED_FIELDS if f in values]
@@ -693,6 +716,11 @@ class Project(
                     ('state', '=', 'post_investment'),
                     ('monitoring_end', '<=', today),
                     ], [
+                    # A Module 3 project suspended past its monitoring end
+                    ('state', '=', 'suspended'),
+                    ('state_before_suspension', '=', 'post_investment'),
+                    ('monitoring_end', '<=', today),
+                    ], [
                     ('state', 'in', ['with_roadmap', 'post_investment',
                             'suspended']),
                     ('investment_contract', '=', True),
@@ -701,7 +729,25 @@ class Project(
         if projects:
             cls.exclude(projects, reason=gettext(
                     'kz_ncip.msg_project_auto_excluded'))
+            for project in projects:
+                notify_users(project.akimat_users() + investor_users(project),
+                    gettext('kz_ncip.msg_project_auto_excluded_label',
+                        project=project.rec_name),
+                    gettext('kz_ncip.msg_project_auto_excluded_description',
+                        project=project.rec_name, date=today),
+                    [project])
         return projects
+
+    def akimat_users(self):
+        "The users of the project's akimat, else of its region's akimats"
+        Organization = Pool().get('kz.organization')
+        if self.akimat:
+            return users_of([self.akimat])
+        with without_check_access():
+            return users_of(Organization.search([
+                        ('kind', '=', 'akimat'),
+                        ('region', '=', self.region.id),
+                        ]))
 
 
 def users_of(organizations):
@@ -712,6 +758,15 @@ def users_of(organizations):
         return []
     with without_check_access():
         return User.search([('kz_organization', 'in', ids)])
+
+
+def investor_users(project):
+    "Return the users of the investor company of the project"
+    Organization = Pool().get('kz.organization')
+    with without_check_access():
+        return users_of(Organization.search([
+                    ('party', '=', project.investor.id),
+                    ]))
 
 
 def users_of_kind(kind):

@@ -9,7 +9,9 @@ late 1 to 5 days (inclusive) → 0.5, 6 to 15 days → 1, more than 15 days →
 was finished after its deadline (days late = actual end − deadline) or
 when it is still open after its deadline (days late = rating date −
 deadline).  Fewer points rank better; equal points rank the region with
-more projects first; equal points and projects share the rank.  The
+more projects first; equal points and projects share the rank.  Regions
+without any rated project rank after every region with projects, all on
+the same last rank (their 0 points say nothing about delays).  The
 points are computed by one SQL query."""
 import datetime as dt
 
@@ -49,6 +51,7 @@ def previous_quarter(date):
 class RegionRating(ModelSQL, ModelView):
     "Regional rating"
     __name__ = 'ncip.rating.region'
+    __string__ = "Regional Rating"
     region = fields.Many2One('kz.region', "Region", readonly=True)
     rank = fields.Integer("Rank", readonly=True)
     points = fields.Float("Points", digits=(16, 1), readonly=True,
@@ -56,7 +59,7 @@ class RegionRating(ModelSQL, ModelView):
     late_tasks = fields.Integer("Late Tasks", readonly=True)
     projects = fields.Integer("Projects", readonly=True,
         help="Projects with a roadmap; equal points rank the region with "
-        "more projects first.")
+        "more projects first; regions without projects rank last.")
 
     @classmethod
     def __setup__(cls):
@@ -119,6 +122,9 @@ class RegionRating(ModelSQL, ModelView):
             group_by=[project2.region])
         points_column = Coalesce(task_points.points, Literal(0.0))
         projects_column = Coalesce(project_counts.projects, Literal(0))
+        # The regions without projects come after all the others
+        without_projects = Case(
+            (projects_column == Literal(0), Literal(1)), else_=Literal(0))
         return region.join(task_points, 'LEFT',
             condition=task_points.region == region.id
             ).join(project_counts, 'LEFT',
@@ -133,7 +139,7 @@ class RegionRating(ModelSQL, ModelView):
             points_column.as_('points'),
             Coalesce(task_points.late_tasks, Literal(0)).as_('late_tasks'),
             projects_column.as_('projects'),
-            Rank(window=Window([], order_by=[
+            Rank(window=Window([], order_by=[without_projects.asc,
                         points_column.asc, projects_column.desc])
                 ).as_('rank'),
             )
@@ -142,6 +148,7 @@ class RegionRating(ModelSQL, ModelView):
 class RatingSnapshot(ModelSQL, ModelView):
     "Quarterly regional rating"
     __name__ = 'ncip.rating.snapshot'
+    __string__ = "Quarterly Regional Rating"
     date = fields.Date("Date", required=True, readonly=True)
     year = fields.Integer("Year", required=True, readonly=True)
     quarter = fields.Integer("Quarter", required=True, readonly=True)
@@ -192,6 +199,7 @@ class RatingSnapshot(ModelSQL, ModelView):
 class RatingSnapshotLine(ModelSQL, ModelView):
     "Quarterly regional rating line"
     __name__ = 'ncip.rating.snapshot.line'
+    __string__ = "Quarterly Regional Rating Line"
     snapshot = fields.Many2One(
         'ncip.rating.snapshot', "Snapshot", required=True,
         ondelete='CASCADE')

@@ -45,6 +45,7 @@ ACTIVITY_TEMPLATES = {
 class QuarterlyReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
     "Quarterly report"
     __name__ = 'ncip.quarterly.report'
+    __string__ = "Quarterly Report"
     _deadline_fields = {'year', 'quarter', 'kind', 'state'}
     _deadline_states = ('draft',)
     _states = {'readonly': Eval('state') != 'draft'}
@@ -241,6 +242,7 @@ class QuarterlyReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
 class QuarterlyReportLine(ModelSQL, ModelView):
     "Quarterly report line"
     __name__ = 'ncip.quarterly.report.line'
+    __string__ = "Quarterly Report Line"
     report = fields.Many2One(
         'ncip.quarterly.report', "Report", required=True,
         ondelete='CASCADE')
@@ -317,6 +319,7 @@ class QuarterlyReportDocument(Report):
 class MonitoringActivity(DeadlineMixin, Workflow, ModelSQL, ModelView):
     "Monitoring plan activity"
     __name__ = 'ncip.monitoring.activity'
+    __string__ = "Monitoring Plan Activity"
     _deadline_fields = {'planned_date', 'state'}
     _deadline_states = ('planned',)
     _states = {'readonly': Eval('state') != 'planned'}

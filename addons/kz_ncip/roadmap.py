@@ -53,6 +53,7 @@ RUNNING_STATES = {'with_roadmap', 'post_investment'}
 class Stage(sequence_ordered(), ModelSQL, ModelView):
     "Roadmap stage"
     __name__ = 'ncip.roadmap.stage'
+    __string__ = "Roadmap Stage"
     project = fields.Many2One(
         'ncip.project', "Project", required=True, ondelete='CASCADE')
     kind = fields.Selection(STAGES, "Stage", required=True, sort=False)
@@ -134,6 +135,7 @@ class Stage(sequence_ordered(), ModelSQL, ModelView):
 class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
     "Roadmap task"
     __name__ = 'ncip.roadmap.task'
+    __string__ = "Roadmap Task"
     _deadline_fields = {'deadline', 'actual_end', 'state', 'kind'}
     _deadline_states = ('planned', 'done')
 
@@ -432,6 +434,7 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
 class TaskComment(ModelSQL, ModelView):
     "Roadmap task comment"
     __name__ = 'ncip.roadmap.task.comment'
+    __string__ = "Roadmap Task Comment"
     task = fields.Many2One(
         'ncip.roadmap.task', "Task", required=True, ondelete='CASCADE')
     author = fields.Many2One(
@@ -522,6 +525,7 @@ class TaskComment(ModelSQL, ModelView):
 class DeadlineChange(DecisionRequestMixin, Workflow, ModelSQL, ModelView):
     "Roadmap task deadline change"
     __name__ = 'ncip.roadmap.deadline_change'
+    __string__ = "Roadmap Task Deadline Change"
     _states = {'readonly': Eval('state') != 'draft'}
     task = fields.Many2One(
         'ncip.roadmap.task', "Task", required=True, ondelete='CASCADE',

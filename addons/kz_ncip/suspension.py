@@ -29,6 +29,7 @@ class Suspension(
         DecisionRequestMixin, DeadlineMixin, Workflow, ModelSQL, ModelView):
     "Project suspension or exclusion request"
     __name__ = 'ncip.project.suspension'
+    __string__ = "Project Suspension or Exclusion Request"
     _deadline_fields = {'request_date', 'state'}
     _deadline_states = ('requested',)
     _states = {'readonly': Eval('state') != 'draft'}

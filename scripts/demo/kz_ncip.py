@@ -2,8 +2,8 @@
 """Demo data of kz_ncip.
 
 load() calls the loaders of each part of the module: Module 1
-"Attraction" (load_attraction) and Module 2/3 "Implementation"
-(load_implementation)."""
+"Attraction" (load_attraction), Module 2/3 "Implementation"
+(load_implementation) and the investment programmes (load_programmes)."""
 import datetime as dt
 from contextlib import contextmanager
 from decimal import Decimal
@@ -23,6 +23,7 @@ def load(password):
     ensure_current_mrp()
     load_attraction(password)
     load_implementation(password)
+    load_programmes()
 
 
 def ensure_current_mrp():
@@ -300,3 +301,25 @@ def load_implementation(password):
             'ncip.rating.snapshot|take_quarterly']:
         for cron in Cron.find([('method', '=', method)]):
             cron.click('run_once')
+
+
+def load_programmes():
+    "A draft regional investment programme of Astana for 2027"
+    with acting_as('akimat.astana'):
+        # The kind, region and organisation default from the akimat
+        Programme = Model.get('ncip.investment.programme')
+        programme = Programme(
+            name="Regional investment programme of Astana 2027", year=2027,
+            description="Investment niches of the capital for 2027, formed "
+            "with Kazakh Invest")
+        for name, industry, amount in [
+                ("Deep processing of grain: flour and compound feed",
+                    "10.61", '15000000000'),
+                ("Multimodal logistics hub near the airport",
+                    "52.10", '25000000000'),
+                ]:
+            line = programme.lines.new()
+            line.name = name
+            line.industry = industry
+            line.planned_amount = Decimal(amount)
+        programme.save()

@@ -55,6 +55,9 @@ DAMU = {**grant(BANKS + DAMU_OBSERVERS, 'r'), 'damu.officer': 'rwc',
     'damu.manager': 'rwcd', **ADMIN}
 DAMU_DETAIL = {**grant(BANKS + DAMU_OBSERVERS, 'r'),
     **grant(DAMU_STAFF + ['admin'], 'rwcd')}
+PROGRAMME = {**NCIP_READ,
+    **grant(AKIMATS + ['embassy', 'kazinvest', 'ministry'], 'rwcd'),
+    'authorized': 'rw', **ADMIN}
 ACCESS = {
     # kz_base
     'kz.region': {**ALL_READ, **ADMIN},
@@ -96,6 +99,8 @@ ACCESS = {
         **ADMIN},
     'ncip.roadmap.deadline_change': {**NCIP_READ, **INVESTOR_READ,
         **grant(AKIMATS, 'rwcd'), 'authorized': 'rw', **ADMIN},
+    'ncip.project.change_request': {**NCIP_READ, **INVESTOR_READ,
+        **grant(AKIMATS, 'rwcd'), 'authorized': 'rw', **ADMIN},
     'ncip.quarterly.report': {**NCIP_READ,
         **grant(AKIMATS + ['embassy', 'kazinvest'], 'rwc'), **ADMIN},
     'ncip.quarterly.report.line': {**NCIP_READ, **ADMIN},
@@ -104,6 +109,10 @@ ACCESS = {
     'ncip.rating.region': {**NCIP_READ, 'admin': 'r'},
     'ncip.rating.snapshot': {**NCIP_READ, **ADMIN},
     'ncip.rating.snapshot.line': {**NCIP_READ, **ADMIN},
+    # formed by the front offices and state bodies, approved by the
+    # authorized body
+    'ncip.investment.programme': PROGRAMME,
+    'ncip.investment.programme.line': PROGRAMME,
     # kz_green_corridor
     'green_corridor.priority_good': {**ALL_READ, **ADMIN},
     'green_corridor.decision': {**NCIP_READ, 'admin': 'r'},
@@ -128,7 +137,9 @@ ACCESS = {
     'damu.plan': {'damu.officer': 'rwc', 'damu.manager': 'rwcd', **ADMIN},
     'damu.bank.report': {**grant(BANKS + ['damu.officer'], 'rwc'),
         'damu.manager': 'rwcd', **ADMIN},
-    'damu.bank.report.line': grant(BANKS + DAMU_STAFF + ['admin'], 'rwcd'),
+    # banks read the lines of their reports; only the import writes them
+    'damu.bank.report.line': {**grant(BANKS, 'r'),
+        **grant(DAMU_STAFF + ['admin'], 'rwcd')},
     # written by the import only, in transactions of its own
     'damu.bank.report.upload': grant(BANKS + DAMU_STAFF + ['admin'], 'r'),
     }
@@ -185,10 +196,20 @@ BUTTONS = {
         'approve': may('authorized'),
         'refuse': may('authorized'),
         },
+    'ncip.project.change_request': {
+        'request': may(*AKIMATS),
+        'approve': may('authorized'),
+        'refuse': may('authorized'),
+        },
     'ncip.quarterly.report': dict.fromkeys(['generate', 'submit'],
         may(*AKIMATS, 'embassy', 'kazinvest')),
     'ncip.monitoring.activity': {
         'do': may(*AKIMATS, 'kazinvest', 'authorized')},
+    'ncip.investment.programme': {
+        'submit': may(*AKIMATS, 'embassy', 'kazinvest', 'ministry'),
+        'approve': may('authorized'),
+        'send_back': may('authorized'),
+        },
     'green_corridor.problem': {
         'resolve': may(*AKIMATS, 'authorized', 'taskforce'),
         'reopen': may('authorized', 'taskforce'),

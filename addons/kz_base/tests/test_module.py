@@ -225,7 +225,7 @@ class KzBaseTestCase(ModuleTestCase):
     @with_transaction()
     def test_login_attempt_window(self):
         "Failed logins count over [kz] login_attempt_window, not hours"
-        from trytond.config import config
+        from trytond import config
         pool = Pool()
         User = pool.get('res.user')
         Attempt = pool.get('res.user.login.attempt')
@@ -310,8 +310,8 @@ class KzBaseTestCase(ModuleTestCase):
         for today, days_left, state, colour in [
                 (dt.date(2025, 3, 1), 49, 'ok', 'green'),
                 (dt.date(2025, 4, 9), 10, 'ok', 'green'),
-                (dt.date(2025, 4, 10), 9, 'warning', 'orange'),
-                (dt.date(2025, 4, 19), 0, 'warning', 'orange'),
+                (dt.date(2025, 4, 10), 9, 'warning', 'yellow'),
+                (dt.date(2025, 4, 19), 0, 'warning', 'yellow'),
                 (dt.date(2025, 4, 20), -1, 'overdue', 'red'),
                 ]:
             with self.subTest(today=today), self._today(today):

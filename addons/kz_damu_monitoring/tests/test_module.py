@@ -17,7 +17,8 @@ from trytond.modules.kz_base import deadline as deadline_module
 from trytond.modules.kz_base.exceptions import InvalidBIN, UploadError
 from trytond.modules.kz_damu_monitoring import annex4
 from trytond.modules.kz_damu_monitoring.exceptions import (
-    ContractValidationError, ImportFileError, MonitoringError, PlanError)
+    ContractValidationError, ImportBankAccessError, ImportFileError,
+    MonitoringError, PlanError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -291,7 +292,8 @@ class DamuMonitoringTestCase(ModuleTestCase):
                 Monitoring.notify([monitoring])
         self.assertEqual(monitoring.state, 'draft')
 
-    def _run_to_report(self, monitoring, result='compliant', **values):
+    def _run_to_report(self, monitoring, result='compliant',
+            refusal_reason=None, **values):
         Monitoring = Pool().get('damu.monitoring')
         with today(dt.date(2025, 2, 20)):
             Monitoring.notify([monitoring])
@@ -300,6 +302,8 @@ class DamuMonitoringTestCase(ModuleTestCase):
         Monitoring.write([monitoring], dict(result=result, **values))
         with today(dt.date(2025, 4, 10)):
             Monitoring.submit_report([monitoring])
+        if refusal_reason:
+            Monitoring.write([monitoring], {'refusal_reason': refusal_reason})
 
     @with_transaction()
     def test_monitoring_signed(self):
@@ -350,9 +354,18 @@ class DamuMonitoringTestCase(ModuleTestCase):
         orgs = setup_orgs()
         monitoring = self._monitoring(orgs)
         self._run_to_report(monitoring, result='comments')
+        # The reason of D§39 must be chosen first
+        with today(dt.date(2025, 4, 18)):
+            with self.assertRaisesRegex(MonitoringError, 'not signed'):
+                Monitoring.refuse([monitoring])
+        self.assertEqual(monitoring.state, 'reporting')
+        self.assertEqual(monitoring.acts, ())
+        Monitoring.write([monitoring], {'refusal_reason': 'no_information'})
         with today(dt.date(2025, 4, 18)):
             Monitoring.refuse([monitoring])
         self.assertEqual(monitoring.state, 'refused')
+        self.assertEqual(monitoring.refusal_reason, 'no_information')
+        self.assertEqual(monitoring.refusal_date, dt.date(2025, 4, 18))
         act, = monitoring.acts
         self.assertEqual((act.kind, act.state), ('refusal', 'draft'))
         self.assertEqual(act.counterparty, "Halyk Bank")
@@ -474,7 +487,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
             self.assertEqual(Monitoring.create_overdue_monitorings(), [])
 
     def _import(self, bank, data, filename='annex4.xlsx', valid=False,
-            period=dt.date(2025, 3, 1)):
+            period=dt.date(2025, 3, 1), replace=False):
         pool = Pool()
         Wizard = pool.get('damu.bank.report.import', type='wizard')
         session_id, _, _ = Wizard.create()
@@ -483,7 +496,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
         session.start.period = period
         session.start.file = data
         session.start.filename = filename
-        session.start.replace = False
+        session.start.replace = replace
         state = session.transition_check()
         if state == 'errors' and valid:
             state = session.transition_import_valid()
@@ -532,10 +545,11 @@ class DamuMonitoringTestCase(ModuleTestCase):
         pool = Pool()
         Upload = pool.get('damu.bank.report.upload')
         orgs = setup_orgs()
-        self._contracts(orgs, {'number': 'S-1'})
+        self._contracts(orgs, *({'number': f'S-{i}'} for i in range(4)))
         # saved by Excel (not write-only), so it declares its dimension
         workbook = openpyxl.load_workbook(io.BytesIO(annex4.write_xlsx(
-                    [annex4_row('S-1', BINS[0], outstanding=5000)] * 4)))
+                    [annex4_row(f'S-{i}', BINS[0], outstanding=5000)
+                        for i in range(4)])))
         content = io.BytesIO()
         workbook.save(content)
         data = content.getvalue()
@@ -730,7 +744,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
         Impossibility = pool.get('damu.act.impossibility', type='report')
         orgs = setup_orgs()
         monitoring = self._monitoring(orgs)
-        self._run_to_report(monitoring)
+        self._run_to_report(monitoring, refusal_reason='disagreement')
         with today(dt.date(2025, 4, 18)):
             Monitoring.refuse([monitoring])
         act, = monitoring.acts
@@ -832,6 +846,514 @@ class DamuMonitoringTestCase(ModuleTestCase):
                 Contract.search([])
             with self.assertRaises(AccessError):
                 Monitoring.search([])
+
+
+    def _execute_import(self, session_id, bank, data, state='check',
+            period=dt.date(2025, 3, 1), filename='annex4.xlsx'):
+        "Run a state of the import wizard as the client does (RPC execute)"
+        Wizard = Pool().get('damu.bank.report.import', type='wizard')
+        return Wizard.execute(session_id, {'start': {
+                    'bank': bank.id,
+                    'period': period,
+                    'file': data,
+                    'filename': filename,
+                    'replace': False,
+                    }}, state)
+
+    @with_transaction()
+    def test_annex4_import_other_bank_refused(self):
+        "A bank imports only its own report; Damu imports any bank's"
+        pool = Pool()
+        Wizard = pool.get('damu.bank.report.import', type='wizard')
+        Report = pool.get('damu.bank.report')
+        Line = pool.get('damu.bank.report.line')
+        Upload = pool.get('damu.bank.report.upload')
+        Monitoring = pool.get('damu.monitoring')
+        orgs = setup_orgs()
+        halyk_c, bcc_c = self._contracts(orgs,
+            {'number': 'G-1', 'kind': 'guarantee', 'sub_kind': 'individual',
+                'guarantee_amount': Decimal(1000)},
+            {'number': 'G-2', 'kind': 'guarantee', 'sub_kind': 'individual',
+                'guarantee_amount': Decimal(1000), 'bank': orgs['bcc'].id,
+                'entrepreneur_bin': BINS[1]})
+        bank = self._user('bank', ['kz_base.group_bank'], orgs['halyk'])
+        officer = self._user('officer', ['kz_base.group_damu_officer'])
+        coordinator = self._user('coordinator',
+            ['kz_damu_monitoring.group_regional_coordinator'],
+            orgs['grantor'])
+        bcc_data = annex4.write_xlsx([annex4_row('G-2', BINS[1],
+                    outstanding=5000, overdue=100, days=3)])
+        bad_bcc_data = annex4.write_xlsx([
+                annex4_row('G-2', BINS[1], outstanding=5000),
+                annex4_row('X-1', BINS[1])])
+        transaction = Transaction()
+        # The wizard's transitions run without access checks through RPC
+        # (Wizard.execute has check_access=False): refused either way
+        for context in [{}, {'_check_access': True}]:
+            with self.subTest(context=context), \
+                    transaction.set_user(bank.id), \
+                    transaction.set_context(**context):
+                session_id, _, _ = Wizard.create()
+                view = Wizard.execute(session_id, {}, 'start')['view']
+                defaults = view['defaults']
+                self.assertEqual(defaults['bank'], orgs['halyk'].id)
+                # The client offers the bank's own organisations only
+                self.assertEqual(defaults['bank_restricted'], True)
+                self.assertEqual(defaults['allowed_banks'],
+                    [orgs['halyk'].id])
+                with self.assertRaisesRegex(ImportBankAccessError,
+                        'not those of "Bank CenterCredit"'):
+                    self._execute_import(session_id, orgs['bcc'], bcc_data)
+                with self.assertRaises(ImportBankAccessError):
+                    self._execute_import(session_id, orgs['bcc'],
+                        bad_bcc_data, state='import_valid')
+                Wizard.delete(session_id)
+        # Nothing changed for BCC
+        self.assertEqual(Report.search([]), [])
+        self.assertEqual(Line.search([]), [])
+        self.assertEqual(Upload.search([]), [])
+        self.assertIsNone(bcc_c.outstanding_debt)
+        self.assertIsNone(bcc_c.principal_overdue_days)
+        self.assertEqual(Monitoring.search([]), [])
+        # The bank imports its own report through the same path
+        halyk_data = annex4.write_xlsx([annex4_row('G-1', BINS[0],
+                    outstanding=7000)])
+        with transaction.set_user(bank.id):
+            session_id, _, _ = Wizard.create()
+            view = self._execute_import(
+                session_id, orgs['halyk'], halyk_data)['view']
+            self.assertEqual(view['state'], 'done')
+            self.assertEqual(view['defaults']['imported'], 1)
+        self.assertEqual(halyk_c.outstanding_debt, Decimal(7000))
+        # A Damu officer imports the report of any bank
+        with transaction.set_user(officer.id), transaction.set_context(
+                _check_access=True):
+            session_id, _, _ = Wizard.create()
+            defaults = Wizard.execute(session_id, {}, 'start')['view'][
+                'defaults']
+            self.assertEqual(defaults['bank_restricted'], False)
+            view = self._execute_import(
+                session_id, orgs['bcc'], bcc_data)['view']
+            self.assertEqual(view['state'], 'done')
+        self.assertEqual(bcc_c.outstanding_debt, Decimal(5000))
+        # The wizard action is restricted to the groups that import
+        with transaction.set_user(coordinator.id):
+            with self.assertRaises(AccessError):
+                Wizard.create()
+
+    @with_transaction()
+    def test_bank_report_lines_read_only_for_banks(self):
+        "A bank reads its imported lines but cannot change or delete them"
+        pool = Pool()
+        Line = pool.get('damu.bank.report.line')
+        orgs = setup_orgs()
+        contract, _ = self._contracts(orgs, {'number': 'S-1'},
+            {'number': 'S-2', 'bank': orgs['bcc'].id})
+        bank = self._user('bank', ['kz_base.group_bank'], orgs['halyk'])
+        officer = self._user('officer', ['kz_base.group_damu_officer'])
+        # The lines of another bank are not even seen
+        state, bcc_session = self._import(orgs['bcc'], annex4.write_xlsx(
+                [annex4_row('S-2', BINS[0])]))
+        self.assertEqual(state, 'done')
+        bcc_line, = bcc_session.done.report.lines
+        transaction = Transaction()
+        with transaction.set_user(bank.id), transaction.set_context(
+                _check_access=True):
+            state, session = self._import(orgs['halyk'], annex4.write_xlsx(
+                    [annex4_row('S-1', BINS[0], outstanding=5000)]))
+            self.assertEqual(state, 'done')
+            report = session.done.report
+            line, = Line.search([])
+            self.assertEqual(line.report, report)
+            with self.assertRaises(AccessError):
+                Line.read([bcc_line.id], ['outstanding_debt'])
+            self.assertEqual(line.outstanding_debt, Decimal(5000))
+            with self.assertRaises(AccessError):
+                Line.write([line], {'outstanding_debt': Decimal(1)})
+            with self.assertRaises(AccessError):
+                Line.delete([line])
+            with self.assertRaises(AccessError):
+                Line.create([{'report': report.id, 'sheet_row': 9}])
+            # Importing the report again replaces the lines
+            state, _ = self._import(orgs['halyk'], annex4.write_xlsx(
+                    [annex4_row('S-1', BINS[0], outstanding=4000)]),
+                replace=True)
+            self.assertEqual(state, 'done')
+            line, = Line.search([])
+            self.assertEqual(line.report, report)
+            self.assertEqual(line.outstanding_debt, Decimal(4000))
+        self.assertEqual(contract.outstanding_debt, Decimal(4000))
+        # Damu still corrects a line
+        with transaction.set_user(officer.id), transaction.set_context(
+                _check_access=True):
+            Line.write([Line(line.id)], {'outstanding_debt': Decimal(3000)})
+
+    @with_transaction()
+    def test_annex4_duplicate_agreements(self):
+        "Rows of the same agreement are all refused, with their numbers"
+        orgs = setup_orgs()
+        first, second = self._contracts(orgs, {'number': 'S-1'},
+            {'number': 'S-2', 'entrepreneur_bin': BINS[2]})
+        data = annex4.write_xlsx([
+                annex4_row('S-1', BINS[0], outstanding=1000),
+                annex4_row('S-2', BINS[2], outstanding=2000),
+                annex4_row('S-1', BINS[0], outstanding=3000),
+                annex4_row('X-9', BINS[2]),
+                annex4_row('X-9', BINS[2]),
+                ])
+        state, session = self._import(orgs['halyk'], data)
+        self.assertEqual(state, 'errors')
+        self.assertEqual(session.done.valid, 1)
+        self.assertEqual(session.done.rejected, 4)
+        self.assertEqual(session.done.errors.splitlines(), [
+                'Row 3: the agreement "S-1" is in several rows of the file '
+                '(rows 3, 5)',
+                'Row 5: the agreement "S-1" is in several rows of the file '
+                '(rows 3, 5)',
+                'Row 6: no contract "X-9" of this bank; the agreement "X-9" '
+                'is in several rows of the file (rows 6, 7)',
+                'Row 7: no contract "X-9" of this bank; the agreement "X-9" '
+                'is in several rows of the file (rows 6, 7)',
+                ])
+        self.assertIsNone(first.outstanding_debt)
+        state, session = self._import(orgs['halyk'], data, valid=True)
+        self.assertEqual(state, 'done')
+        self.assertEqual(session.done.imported, 1)
+        self.assertEqual([l.agreement_number
+                for l in session.done.report.lines], ['S-2'])
+        self.assertIsNone(first.outstanding_debt)
+        self.assertEqual(second.outstanding_debt, Decimal(2000))
+
+    @with_transaction()
+    def test_annex4_every_column_stored_xlsx(self):
+        "Each of the 29 columns of a valid .xlsx row is stored on its line"
+        orgs = setup_orgs()
+        self._contracts(orgs, {'number': 'S-1'})
+        # (cell written in the file, value stored) in the column order
+        table = [
+            (7, 7),
+            ("Halyk Bank", "Halyk Bank"),
+            ("Astana", "Astana"),
+            ("Entrepreneur S-1", "Entrepreneur S-1"),
+            ('9901 4000 0384', BINS[0]),
+            ("LLP", "LLP"),
+            ('S-1', 'S-1'),
+            (dt.date(2024, 3, 1), dt.date(2024, 3, 1)),
+            (36, 36),
+            ('100 000 000,25', Decimal('100000000.25')),
+            (12.5, Decimal('12.50')),
+            (6, 6),
+            (3, 3),
+            ('05.03.2024', dt.date(2024, 3, 5)),
+            (90000000, Decimal(90000000)),
+            (70000000.5, Decimal('70000000.50')),
+            ('GA-7', 'GA-7'),
+            (dt.date(2024, 3, 2), dt.date(2024, 3, 2)),
+            (50000000, Decimal(50000000)),
+            ('35000000', Decimal(35000000)),
+            (1500000, Decimal(1500000)),
+            (15, 15),
+            (4, 4),
+            ("investment", "investment"),
+            ('10.11', '10.11'),
+            ("start-up", "start-up"),
+            ('12', '12'),
+            (dt.date(2024, 2, 10), dt.date(2024, 2, 10)),
+            ('2', '2'),
+            ]
+        self.assertEqual(len(table), len(annex4.COLUMNS))
+        state, session = self._import(orgs['halyk'],
+            annex4.write_xlsx([[cell for cell, _ in table]]))
+        self.assertEqual(state, 'done')
+        line, = session.done.report.lines
+        self.assertEqual(line.sheet_row, 3)
+        for (name, _, _), (_, expected) in zip(annex4.COLUMNS, table):
+            with self.subTest(column=name):
+                self.assertIsNotNone(expected)
+                self.assertEqual(getattr(line, name), expected)
+
+    @with_transaction()
+    def test_annex4_every_column_stored_xls(self):
+        "Each column of a legacy .xls row is stored on its line"
+        orgs = setup_orgs()
+        self._contracts(orgs, {'number': 'S-1'},
+            {'number': 'G-1', 'kind': 'guarantee', 'sub_kind': 'individual',
+                'entrepreneur_bin': BINS[1],
+                'guarantee_amount': Decimal('50000000')})
+        # The row of G-1 in tests/make_xls_fixture.py
+        expected = [1, "Halyk Bank", "Astana", "Entrepreneur G-1",
+            "880101300010", "LLP", "G-1", dt.date(2024, 3, 1), 60,
+            Decimal(100000000), Decimal('12.50'), 6, 0,
+            dt.date(2024, 3, 10), Decimal(100000000), Decimal(50000000),
+            "GA-1", dt.date(2024, 3, 1), Decimal(50000000),
+            Decimal(25000000), Decimal(1000000), 15, 3, "investment",
+            "10.11", "active", "12", dt.date(2024, 2, 15), "1"]
+        self.assertEqual(len(expected), len(annex4.COLUMNS))
+        with open(os.path.join(HERE, 'annex4_sample.xls'), 'rb') as fp:
+            data = fp.read()
+        state, session = self._import(orgs['halyk'], data, 'annex4.xls')
+        self.assertEqual(state, 'done')
+        line = session.done.report.lines[0]
+        for (name, _, _), value in zip(annex4.COLUMNS, expected):
+            with self.subTest(column=name):
+                self.assertEqual(getattr(line, name), value)
+
+    @with_transaction()
+    def test_plan_approval_late_refused(self):
+        "A plan is not approved later than 20 wd before its period (D§7)"
+        pool = Pool()
+        Plan = pool.get('damu.plan')
+        Calendar = pool.get('kz.calendar')
+        orgs = setup_orgs()
+        self._contracts(orgs, {'number': 'S-1'})
+        plan, = Plan.create([{
+                    'name': "2026", 'year': 2026,
+                    'period_start': dt.date(2026, 1, 1),
+                    'period_end': dt.date(2026, 12, 31)}])
+        Plan.select_projects([plan])
+        self.assertEqual(plan.due_date, dt.date(2025, 12, 3))
+        late = dt.date(2025, 12, 4)
+        earliest = Calendar.add_working_days(late, 20)
+        with today(late):
+            with self.assertRaisesRegex(PlanError,
+                    'approved by 2025-12-03.*to %s or later' % earliest):
+                Plan.approve([plan])
+        self.assertEqual(plan.state, 'draft')
+        self.assertIsNone(plan.approved_date)
+        # A late plan covers a shorter period
+        Plan.write([plan], {'period_start': earliest})
+        self.assertEqual(plan.due_date, late)
+        with today(late):
+            Plan.approve([plan])
+        self.assertEqual(plan.state, 'approved')
+        self.assertEqual(plan.approved_date, late)
+
+    @with_transaction()
+    def test_grant_new_jobs(self):
+        "The new jobs of a grant are compared with the planned ones (D§14)"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        orgs = setup_orgs()
+        grant = self._monitoring(orgs, number='R-1', kind='grant',
+            sub_kind='business_idea', purpose=None,
+            bank=orgs['grantor'].id, jobs_planned=3)
+        self.assertEqual(grant.jobs_planned, 3)
+        self.assertIsNone(grant.jobs_met)
+        Monitoring.write([grant], {'jobs_created': 2})
+        self.assertEqual(grant.jobs_met, False)
+        Monitoring.write([grant], {'jobs_created': 3})
+        self.assertEqual(grant.jobs_met, True)
+        Monitoring.write([grant], {'jobs_created': 5})
+        self.assertEqual(grant.jobs_met, True)
+        # No obligation on subsidies, nor on grants planning no job
+        subsidy = self._monitoring(orgs, number='S-1')
+        Monitoring.write([subsidy], {'jobs_created': 3})
+        self.assertIsNone(subsidy.jobs_met)
+        no_jobs = self._monitoring(orgs, number='R-2', kind='grant',
+            sub_kind='business_idea', purpose=None,
+            bank=orgs['grantor'].id)
+        Monitoring.write([no_jobs], {'jobs_created': 1})
+        self.assertIsNone(no_jobs.jobs_met)
+        with self.assertRaises(DomainValidationError):
+            Monitoring.write([grant], {'jobs_created': -1})
+
+    @with_transaction()
+    def test_monitoring_back_to_work(self):
+        "Back to work cancels the signing deadline; a new report follows"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        orgs = setup_orgs()
+        monitoring = self._monitoring(orgs)
+        self._run_to_report(monitoring, refusal_reason='disagreement')
+        signing, = [d for d in monitoring.deadlines if d.kind == 'signing']
+        self.assertEqual(signing.state, 'open')
+        Monitoring.back_to_work([monitoring])
+        self.assertEqual(monitoring.state, 'in_progress')
+        self.assertEqual(type(signing)(signing.id).state, 'cancelled')
+        self.assertIsNone(monitoring.refusal_reason)
+        self.assertNotIn('signing', monitoring.deadlines_pending)
+        with today(dt.date(2025, 4, 14)):
+            Monitoring.submit_report([monitoring])
+        self.assertEqual(monitoring.state, 'reporting')
+        self.assertEqual(monitoring.report_date, dt.date(2025, 4, 14))
+        signings = [d for d in monitoring.deadlines if d.kind == 'signing']
+        self.assertEqual(sorted(d.state for d in signings),
+            ['cancelled', 'open'])
+
+    @with_transaction()
+    def test_monitoring_cancel(self):
+        "Cancelling closes the open deadlines; only then may it be deleted"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        orgs = setup_orgs()
+        monitoring = self._monitoring(orgs)
+        with today(dt.date(2025, 2, 20)):
+            Monitoring.notify([monitoring])
+        self.assertEqual(set(monitoring.deadlines_pending),
+            {'entrepreneur_notice', 'documents'})
+        with self.assertRaises(MonitoringError):
+            Monitoring.delete([monitoring])
+        Monitoring.cancel([monitoring])
+        self.assertEqual(monitoring.state, 'cancelled')
+        self.assertEqual(monitoring.deadlines_pending, ())
+        self.assertEqual({d.state for d in monitoring.deadlines},
+            {'done', 'cancelled'})
+        # Not a transition from in progress: nothing happens
+        started = self._monitoring(orgs, number='S-2')
+        self._run_to_report(started)
+        Monitoring.back_to_work([started])
+        Monitoring.cancel([started])
+        self.assertEqual(started.state, 'in_progress')
+        Monitoring.delete([monitoring])
+        self.assertEqual(Monitoring.search([('id', '=', monitoring.id)]),
+            [])
+
+    @with_transaction()
+    def test_submit_report_needs_site_visit(self):
+        "An investment project is reported only once visited (D§9)"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        orgs = setup_orgs()
+        monitoring = self._monitoring(orgs, purpose='investment')
+        self.assertTrue(monitoring.site_visit)
+        with today(dt.date(2025, 2, 20)):
+            Monitoring.notify([monitoring])
+        self.assertIn('site_visit', monitoring.deadlines_pending)
+        with today(dt.date(2025, 4, 1)):
+            Monitoring.start([monitoring])
+        Monitoring.write([monitoring], {'result': 'compliant'})
+        with today(dt.date(2025, 4, 10)):
+            with self.assertRaisesRegex(MonitoringError, 'visited on site'):
+                Monitoring.submit_report([monitoring])
+        self.assertEqual(monitoring.state, 'in_progress')
+        Monitoring.write([monitoring],
+            {'site_visit_date': dt.date(2025, 4, 8)})
+        with today(dt.date(2025, 4, 10)):
+            Monitoring.submit_report([monitoring])
+        self.assertEqual(monitoring.state, 'reporting')
+        visit, = [d for d in monitoring.deadlines if d.kind == 'site_visit']
+        self.assertEqual(visit.state, 'done')
+
+    @with_transaction()
+    def test_requester_required_on_request(self):
+        "A monitoring on request says who requested it"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        orgs = setup_orgs()
+        contract, = self._contracts(orgs, {'number': 'S-1'})
+        values = {
+            'contract': contract.id,
+            'start_date': dt.date(2025, 4, 1),
+            'end_date': dt.date(2025, 4, 15),
+            }
+        with self.assertRaises(RequiredValidationError):
+            Monitoring.create([dict(values, origin='request')])
+        overdue, = Monitoring.create([dict(values, origin='overdue')])
+        self.assertIsNone(overdue.requester)
+        requested, = Monitoring.create([dict(values, origin='request',
+                    requester='law_enforcement')])
+        self.assertEqual(requested.requester, 'law_enforcement')
+
+    @with_transaction()
+    def test_plan_contract_unique(self):
+        "A project is in a plan once, whatever its tranches (D§38)"
+        pool = Pool()
+        Plan = pool.get('damu.plan')
+        Monitoring = pool.get('damu.monitoring')
+        orgs = setup_orgs()
+        contract, = self._contracts(orgs, {'number': 'S-1'})
+        plan, = Plan.create([{
+                    'name': "2026", 'year': 2026,
+                    'period_start': dt.date(2026, 1, 1),
+                    'period_end': dt.date(2026, 12, 31)}])
+        values = {
+            'contract': contract.id,
+            'origin': 'planned',
+            'start_date': dt.date(2026, 2, 2),
+            'end_date': dt.date(2026, 2, 16),
+            }
+        Monitoring.create([dict(values, plan=plan.id)])
+        # Unplanned monitorings of the same project are allowed
+        Monitoring.create([dict(values, origin='request', requester='court')
+                for _ in range(2)])
+        # Last: a failed SQL statement aborts the PostgreSQL transaction
+        with self.assertRaises(SQLConstraintError):
+            Monitoring.create([dict(values, plan=plan.id)])
+
+    @with_transaction()
+    def test_act_impossibility_printed(self):
+        "The Act 6 of an impossible monitoring prints the project"
+        pool = Pool()
+        Monitoring = pool.get('damu.monitoring')
+        Impossibility = pool.get('damu.act.impossibility', type='report')
+        orgs = setup_orgs()
+        monitoring = self._monitoring(orgs, number='S-77',
+            entrepreneur="Dala Bakery LLP")
+        with today(dt.date(2025, 2, 20)):
+            Monitoring.notify([monitoring])
+        with today(dt.date(2025, 3, 31)):
+            Monitoring.declare_impossible([monitoring])
+        self.assertEqual(monitoring.state, 'impossible')
+        act, = monitoring.acts
+        self.assertEqual((act.kind, act.state), ('impossibility', 'issued'))
+        oext, content, _, _ = Impossibility.execute([act.id], {})
+        self.assertEqual(oext, 'odt')
+        import zipfile
+        text = zipfile.ZipFile(io.BytesIO(content)).read(
+            'content.xml').decode('utf-8')
+        self.assertIn('monitoring the project of Dala Bakery LLP '
+            '(agreement S-77)', text)
+        # The counterparty of Act 6 is the entrepreneur
+        self.assertIn('stating that Dala Bakery LLP did not provide', text)
+
+    @with_transaction()
+    def test_annex5_excludes_ended_guarantees(self):
+        "Annex 5 as of a date leaves out the guarantees ended by then"
+        pool = Pool()
+        Contract = pool.get('damu.contract')
+        Report = pool.get('damu.guarantee.report.xlsx', type='report')
+        from trytond.modules.kz_damu_monitoring.guarantee_report import (
+            annex5_lines)
+        orgs = setup_orgs()
+        g = {'kind': 'guarantee', 'sub_kind': 'individual'}
+        running, repaid, terminated, old = self._contracts(orgs,
+            dict(g, number='G-1', amount=Decimal(1000),
+                guarantee_amount=Decimal(500)),
+            dict(g, number='G-2', amount=Decimal(2000),
+                guarantee_amount=Decimal(1000)),
+            dict(g, number='G-3', amount=Decimal(4000),
+                guarantee_amount=Decimal(2000)),
+            # repaid before the date of closing was recorded
+            dict(g, number='G-4', amount=Decimal(8000),
+                guarantee_amount=Decimal(4000), state='repaid'))
+        with today(dt.date(2025, 3, 15)):
+            Contract.repay([repaid])
+        with today(dt.date(2025, 4, 10)):
+            Contract.terminate([terminated])
+        self.assertEqual(repaid.closed_date, dt.date(2025, 3, 15))
+        self.assertEqual(terminated.closed_date, dt.date(2025, 4, 10))
+        self.assertIsNone(running.closed_date)
+
+        def totals(date):
+            return annex5_lines(date)[1]
+        # Terminated after the end of March: still in the March report
+        self.assertEqual(totals(dt.date(2025, 3, 31))['loan_amount'],
+            Decimal(5000))
+        self.assertEqual(totals(dt.date(2025, 3, 31))['guarantee_amount'],
+            Decimal(2500))
+        self.assertEqual(totals(dt.date(2025, 3, 14))['loan_amount'],
+            Decimal(7000))
+        self.assertEqual(totals(dt.date(2025, 4, 30))['loan_amount'],
+            Decimal(1000))
+        _, content, _, _ = Report.execute([], {'date': '2025-04-30'})
+        rows = list(openpyxl.load_workbook(io.BytesIO(content)).active
+            .iter_rows(values_only=True))
+        self.assertEqual(rows[-1][1:4], ('Total', 1000, 0))
+        # Back to active: counted again
+        Contract.reactivate([repaid])
+        self.assertIsNone(repaid.closed_date)
+        self.assertEqual(totals(dt.date(2025, 4, 30))['loan_amount'],
+            Decimal(3000))
 
 
 del ModuleTestCase

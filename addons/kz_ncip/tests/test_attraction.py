@@ -3,6 +3,7 @@
 # copyright notices and license terms.
 "Module 1 'Attraction': cards, KYC, meetings, visits, initiatives"
 import datetime as dt
+import os
 import unittest
 from decimal import Decimal
 from unittest.mock import patch
@@ -20,6 +21,7 @@ from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access
 
 VALID_BIN = '990140000384'
+LOCALE = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'locale')
 ASTANA = '710000000'
 SHYMKENT = '790000000'
 
@@ -98,6 +100,28 @@ def setup_world():
     w.investor_org.party = w.investor
     w.investor_org.save()
     return w
+
+
+KYC_FIELDS = ['kyc_state', 'kyc_note', 'kyc_date', 'kyc_officer', 'kyc_checks']
+
+
+def other_users(w):
+    "Return a bank user and a Damu officer"
+    pool = Pool()
+    Organization = pool.get('kz.organization')
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    bank_org, damu_org = Organization.create([
+            {'name': "Halyk Bank", 'kind': 'bank'},
+            {'name': "Damu", 'kind': 'financial_agency'},
+            ])
+    return User.create([{
+                'name': login.title(), 'login': login,
+                'kz_organization': org.id,
+                'groups': [('add', [ModelData.get_id('kz_base', group)])],
+                } for login, org, group in [
+                ('bank', bank_org, 'group_bank'),
+                ('damu', damu_org, 'group_damu_officer')]])
 
 
 def create_initiative(w, **values):
@@ -197,12 +221,102 @@ class AttractionTestCase(unittest.TestCase):
             Party.kyc_pass([party])
         party = Party(party.id)
         self.assertEqual(party.kyc_state, 'passed')
-        # Nobody sets the result by a plain write
-        with as_user(w.investor_user):
+        # Nobody sets the result by a plain write: not even a KYC body,
+        # and the investor may not write (nor read) its KYC at all
+        with as_user(w.embassy):
             with self.assertRaises(KYCError):
+                Party.write([party], {'kyc_state': 'failed'})
+        with as_user(w.investor_user):
+            with self.assertRaises(AccessError):
                 Party.write([party], {'kyc_state': 'failed'})
         self.assertEqual(party.kyc_date, dt.date(2025, 5, 5))
         self.assertEqual(party.kyc_officer, w.embassy)
+
+    @with_transaction()
+    def test_kyc_field_access(self):
+        "The KYC is read by the NCIP bodies and written by the KYC bodies"
+        pool = Pool()
+        Party = pool.get('party.party')
+        w = setup_world()
+        bank, damu = other_users(w)
+        party = w.investor
+        Party.kyc_start([party])
+        with as_user(w.embassy):
+            Party.write([party], {'kyc_note': "Sanctions lists clear"})
+            self.assertEqual(Party.read([party.id], ['kyc_note'])[0][
+                    'kyc_note'], "Sanctions lists clear")
+            Party.write([party], {'kyc_checks': [('write',
+                            [party.kyc_checks[0].id], {'done': True})]})
+        with as_user(w.authorized):
+            Party.write([party], {'kyc_note': "Reviewed"})
+        # The akimat reads the KYC, writes the card but not the KYC
+        with as_user(w.akimat):
+            values, = Party.read([party.id], KYC_FIELDS)
+            self.assertEqual(values['kyc_state'], 'in_progress')
+            Party.write([party], {'oked': '35.12'})
+            for values in [{'kyc_note': "Changed"},
+                    {'kyc_checks': [('delete', [party.kyc_checks[0].id])]}]:
+                with self.subTest(values=values):
+                    with self.assertRaises(AccessError):
+                        Party.write([party], values)
+        # The investor reads its card, neither reads nor writes its KYC
+        # and does not edit the card
+        with as_user(w.investor_user):
+            self.assertEqual(Party.read([party.id], ['name', 'oked'])[0][
+                    'oked'], '35.12')
+            for name in KYC_FIELDS:
+                with self.subTest(name=name):
+                    with self.assertRaises(AccessError):
+                        Party.read([party.id], [name])
+            for values in [{'kyc_note': "Self-assessed"}, {'oked': '01.11'},
+                    {'ncip_investor': False}]:
+                with self.subTest(values=values):
+                    with self.assertRaises(AccessError):
+                        Party.write([party], values)
+        # Banks and Damu read the parties, not their KYC
+        for user in [bank, damu]:
+            with self.subTest(user=user.login), as_user(user):
+                self.assertEqual(Party.read([party.id], ['rec_name'])[0][
+                        'rec_name'], "Siemens Energy")
+                for name in KYC_FIELDS:
+                    with self.assertRaises(AccessError):
+                        Party.read([party.id], [name])
+                with self.assertRaises(AccessError):
+                    Party.search([('kyc_state', '=', 'passed')])
+                with self.assertRaises(AccessError):
+                    Party.write([party], {'kyc_note': "Bank's view"})
+                view = Party.fields_view_get(view_type='form')
+                self.assertFalse(set(KYC_FIELDS) & set(view['fields']))
+        party = Party(party.id)
+        self.assertEqual(party.kyc_note, "Reviewed")
+        self.assertEqual(party.oked, '35.12')
+        self.assertEqual(
+            sorted(c.done for c in party.kyc_checks), [False] * 4 + [True])
+
+    @with_transaction()
+    def test_investor_reads_own_card_only(self):
+        "An investor reads the card of its company and its contacts only"
+        pool = Pool()
+        Party = pool.get('party.party')
+        w = setup_world()
+        bank, damu = other_users(w)
+        other, = Party.create([{'name': "Vestas Wind", 'ncip_investor': True}])
+        contact, = Party.create([{
+                    'name': "Anna Schmidt", 'ncip_employer': w.investor.id,
+                    'ncip_position': "Director"}])
+        with as_user(w.investor_user):
+            self.assertEqual(
+                set(Party.search([])), {w.investor, contact})
+            Party.read([w.investor.id, contact.id], ['rec_name'])
+            with self.assertRaises(AccessError):
+                Party.read([other.id], ['name'])
+            with self.assertRaises(AccessError):
+                Party.write([other], {'name': "Renamed"})
+        # The rule is the investors' only
+        for user in [w.embassy, w.akimat, bank, damu]:
+            with self.subTest(user=user.login), as_user(user):
+                self.assertIn(other, Party.search([]))
+                Party.read([other.id], ['rec_name'])
 
     # Meetings and visits (N-5, N-6)
     @with_transaction()
@@ -341,6 +455,99 @@ class AttractionTestCase(unittest.TestCase):
         Initiative.write([initiative], {'extension_days': 20})
         self.assertEqual(
             Initiative(initiative.id).due_date, dt.date(2025, 4, 23))
+
+    @with_transaction()
+    def test_extension_days_checked(self):
+        "The extension days are 1 to the maximum and fixed once extended"
+        pool = Pool()
+        Initiative = pool.get('ncip.initiative')
+        w = setup_world()
+        initiative = create_initiative(w)
+        with today(dt.date(2025, 3, 24)):
+            Initiative.hand_over([initiative])
+        with as_user(w.akimat):
+            for days in [0, -5, 31]:
+                with self.subTest(days=days):
+                    with self.assertRaisesRegex(
+                            InitiativeError, 'between 1 and 30'):
+                        Initiative.write([Initiative(initiative.id)],
+                            {'extension_days': days})
+            Initiative.write([Initiative(initiative.id)],
+                {'extension_days': 10})
+            with today(dt.date(2025, 4, 1)):
+                Initiative.extend([Initiative(initiative.id)])
+        initiative = Initiative(initiative.id)
+        self.assertEqual(initiative.due_date, dt.date(2025, 5, 3))
+        with as_user(w.akimat):
+            for days in [30, 5, None]:
+                with self.subTest(days=days):
+                    with self.assertRaisesRegex(
+                            InitiativeError, 'cannot change'):
+                        Initiative.write([Initiative(initiative.id)],
+                            {'extension_days': days})
+            # The same value changes nothing and passes
+            Initiative.write([Initiative(initiative.id)],
+                {'extension_days': 10, 'description': "Second talks"})
+        initiative = Initiative(initiative.id)
+        self.assertEqual(initiative.extension_days, 10)
+        self.assertEqual(initiative.due_date, dt.date(2025, 5, 3))
+        # Last: the refused row stays in the test transaction
+        with as_user(w.embassy):
+            with self.assertRaisesRegex(InitiativeError, 'between 1 and 30'):
+                create_initiative(w, extension_days=45)
+
+    @with_transaction()
+    def test_initiative_deadline_colour(self):
+        "Initiatives: red overdue, yellow due in < 10 days, else green"
+        Initiative = Pool().get('ncip.initiative')
+        w = setup_world()
+        initiative = create_initiative(w)
+        with today(dt.date(2025, 3, 24)):
+            Initiative.hand_over([initiative])
+        self.assertEqual(
+            Initiative(initiative.id).due_date, dt.date(2025, 4, 23))
+        # The default colours of kz_base (N-17)
+        for date, days_left, state, colour in [
+                (dt.date(2025, 4, 13), 10, 'ok', 'green'),
+                (dt.date(2025, 4, 14), 9, 'warning', 'yellow'),
+                (dt.date(2025, 4, 23), 0, 'warning', 'yellow'),
+                (dt.date(2025, 4, 24), -1, 'overdue', 'red'),
+                ]:
+            with self.subTest(date=date), today(date):
+                initiative = Initiative(initiative.id)
+                self.assertEqual(initiative.days_left, days_left)
+                self.assertEqual(initiative.deadline_state, state)
+                self.assertEqual(initiative.deadline_colour, colour)
+                self.assertEqual(Initiative.search(
+                        [('deadline_state', '=', state)]), [initiative])
+
+    @with_transaction()
+    def test_errors_translated(self):
+        "The errors of Module 1 speak the user's language"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        Translation = pool.get('ir.translation')
+        Initiative = pool.get('ncip.initiative')
+        w = setup_world()
+        ru, = Lang.search([('code', '=', 'ru')])
+        Lang.write([ru], {'translatable': True})
+        Translation.translation_import(
+            'ru', 'kz_ncip', os.path.join(LOCALE, 'ru.po'))
+        initiative = create_initiative(w)
+        Initiative.hand_over([initiative])
+        Initiative.extend([initiative])
+        with Transaction().set_context(language='ru'):
+            with self.assertRaisesRegex(InitiativeError,
+                    'Инициатива «Wind farm» уже продлевалась'):
+                Initiative.extend([Initiative(initiative.id)])
+            with as_user(w.akimat):
+                with self.assertRaisesRegex(InitiativeError,
+                        'Инициатива «Wind farm» уже продлена'):
+                    Initiative.write([Initiative(initiative.id)],
+                        {'extension_days': 5})
+            with self.assertRaisesRegex(InitiativeError,
+                    'укажите причину'):
+                Initiative.return_to_initiator([Initiative(initiative.id)])
 
     @with_transaction()
     def test_overdue_cron_notifies(self):

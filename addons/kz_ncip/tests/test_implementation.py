@@ -14,7 +14,7 @@ from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_base.exceptions import DecisionRequestError
 from trytond.modules.kz_ncip.exceptions import (
-    MonitoringError, ProjectError, RoadmapError)
+    ChangeRequestError, MonitoringError, ProjectError, RoadmapError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access
@@ -332,10 +332,6 @@ class ImplementationTestCase(unittest.TestCase):
         "Overdue red, due in fewer than 10 days yellow, else green (N§61)"
         pool = Pool()
         Task = pool.get('ncip.roadmap.task')
-        Configuration = pool.get('kz.configuration')
-        config = Configuration(1)
-        config.colour_warning = 'yellow'
-        config.save()
         w = setup_world()
         project = project_with_roadmap(w)
         task = project.tasks[0]
@@ -454,6 +450,247 @@ class ImplementationTestCase(unittest.TestCase):
             Task(task.id).deadline, old + dt.timedelta(days=10))
 
     @with_transaction()
+    def test_transitions_refused_per_role(self):
+        "Send back, refuse a completion or a deadline change, resume, close"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Task = pool.get('ncip.roadmap.task')
+        Change = pool.get('ncip.roadmap.deadline_change')
+        w = setup_world()
+        refused = (AccessButtonError, AccessError)
+        project = create_project(w)
+        with today(dt.date(2025, 6, 10)):
+            Project.form_roadmap([project])
+            plan_roadmap(project)
+            Project.submit([project])
+            approve_all(w, Project(project.id))
+        self.assertEqual(Project(project.id).state, 'verification')
+
+        # The authorized body sends the roadmap back, with a reason
+        for user in [w.akimat, w.chamber, w.investor_user, w.ministry,
+                w.embassy]:
+            with self.subTest(button='send_back', user=user.login):
+                with as_user(user), self.assertRaises(refused):
+                    Project.send_back([Project(project.id)])
+        with as_user(w.authorized), today(dt.date(2025, 6, 20)):
+            with self.assertRaisesRegex(ProjectError, 'write the reason'):
+                Project.send_back([Project(project.id)])
+            Project.write([Project(project.id)],
+                {'return_reason': "The land plot is not identified"})
+            Project.send_back([Project(project.id)])
+        project = Project(project.id)
+        self.assertEqual(project.state, 'roadmap')
+        self.assertEqual(
+            project.rejection_reason, "The land plot is not identified")
+        self.assertEqual(project.rejection_date, dt.date(2025, 6, 20))
+        self.assertFalse(project.return_reason)
+
+        with today(dt.date(2025, 6, 23)):
+            Project.submit([project])
+            approve_all(w, Project(project.id))
+            Project.verify([Project(project.id)])
+        project = Project(project.id)
+        self.assertEqual(project.state, 'with_roadmap')
+
+        # The National Chamber refuses a completion, with a note
+        task, = [t for t in project.tasks if t.kind == 'construction']
+        with today(dt.date(2026, 3, 2)):
+            Task.write([task], {'actual_end': dt.date(2026, 2, 27),
+                    'investor_consent': True})
+            Task.complete([task])
+        self.assertEqual(Task(task.id).state, 'done')
+        for user in [w.akimat, w.authorized, w.investor_user, w.ministry]:
+            with self.subTest(button='refuse_validation', user=user.login):
+                with as_user(user), self.assertRaises(refused):
+                    Task.refuse_validation([Task(task.id)])
+        with as_user(w.chamber):
+            with self.assertRaisesRegex(RoadmapError, 'validation note'):
+                Task.refuse_validation([Task(task.id)])
+            Task.write([Task(task.id)],
+                {'validation_note': "The acceptance act is not signed"})
+            Task.refuse_validation([Task(task.id)])
+        task = Task(task.id)
+        self.assertEqual(task.state, 'planned')
+        self.assertIsNone(task.actual_end)
+
+        # The authorized body refuses a deadline change, with a note
+        old = task.deadline
+        with as_user(w.akimat):
+            change, = Change.create([{
+                        'task': task.id,
+                        'new_deadline': old + dt.timedelta(days=60),
+                        'reason': "Equipment delivered late",
+                        'investor_agreed': True}])
+            Change.request([Change(change.id)])
+        for user in [w.akimat, w.chamber, w.investor_user, w.ministry]:
+            with self.subTest(button='refuse', user=user.login):
+                with as_user(user), self.assertRaises(refused):
+                    Change.refuse([Change(change.id)])
+        with as_user(w.authorized):
+            with self.assertRaisesRegex(
+                    DecisionRequestError, 'decision note'):
+                Change.refuse([Change(change.id)])
+            Change.write([Change(change.id)],
+                {'decision_note': "Not agreed with the suppliers"})
+            Change.refuse([Change(change.id)])
+        change = Change(change.id)
+        self.assertEqual(change.state, 'refused')
+        self.assertEqual(change.decided_by, w.authorized)
+        self.assertEqual(Task(task.id).deadline, old)
+
+        # Only the authorized body resumes a suspended project ...
+        Project.suspend([project])
+        for user in [w.akimat, w.chamber, w.investor_user]:
+            with self.subTest(button='resume', user=user.login):
+                with as_user(user), self.assertRaises(refused):
+                    Project.resume([Project(project.id)])
+        self.assertEqual(Project(project.id).state, 'suspended')
+        with as_user(w.authorized):
+            Project.resume([Project(project.id)])
+        self.assertEqual(Project(project.id).state, 'with_roadmap')
+        # ... and closes it after the final check
+        Project.write([project], {
+                'state': 'post_investment',
+                'final_check_date': dt.date(2029, 1, 10),
+                'final_check_note': "Design capacity reached"})
+        for user in [w.akimat, w.chamber, w.investor_user]:
+            with self.subTest(button='close', user=user.login):
+                with as_user(user), self.assertRaises(refused):
+                    Project.close([Project(project.id)])
+        self.assertEqual(Project(project.id).state, 'post_investment')
+        with as_user(w.authorized):
+            Project.close([Project(project.id)])
+        self.assertEqual(Project(project.id).state, 'closed')
+
+    @with_transaction()
+    def test_change_request(self):
+        "Cost and contract change on the akimat's request (N§63-64, 70)"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Request = pool.get('ncip.project.change_request')
+        Notification = pool.get('res.notification')
+        w = setup_world()
+        refused = (AccessButtonError, AccessError)
+        project = project_with_roadmap(w)
+        # Module 3: the contract term bounds the monitoring
+        Project.write([project], {
+                'state': 'post_investment',
+                'monitoring_start': dt.date(2026, 3, 2),
+                'monitoring_end': dt.date(2029, 3, 2)})
+        # Past the roadmap the cost and the contract change only so
+        with as_user(w.akimat):
+            for values in [{'cost': Decimal('2000000000')},
+                    {'investment_contract': True}]:
+                with self.subTest(values=values):
+                    with self.assertRaisesRegex(
+                            ProjectError, 'change request'):
+                        Project.write([Project(project.id)], values)
+            # Writing the same value is harmless
+            Project.write([Project(project.id)],
+                {'cost': Decimal('1000000000')})
+        # Only the akimats create requests
+        for user in [w.authorized, w.chamber, w.investor_user, w.ministry]:
+            with self.subTest(create=user.login):
+                with as_user(user), self.assertRaises(AccessError):
+                    Request.create([{'project': project.id,
+                                'new_cost': Decimal(1), 'reason': "No"}])
+        with as_user(w.akimat):
+            request, = Request.create([{
+                        'project': project.id,
+                        'new_cost': Decimal('2500000000'),
+                        'new_investment_contract': True,
+                        'new_contract_start': dt.date(2026, 1, 1),
+                        'new_contract_end': dt.date(2031, 12, 31),
+                        'reason': "The investor adds a second line"}])
+        request = Request(request.id)
+        self.assertEqual(request.old_cost, Decimal('1000000000'))
+        self.assertFalse(request.old_investment_contract)
+        self.assertEqual(request.state, 'draft')
+        # Only the akimat of the project requests
+        for user in [w.akimat2, w.authorized, w.chamber, w.investor_user]:
+            with self.subTest(request=user.login):
+                with as_user(user), self.assertRaises(refused):
+                    Request.request([Request(request.id)])
+        with as_user(w.akimat):
+            # The investor's consent first
+            with self.assertRaisesRegex(
+                    ChangeRequestError, 'agreed with the investor'):
+                Request.request([Request(request.id)])
+            Request.write([Request(request.id)], {'investor_consent': True})
+            Request.request([Request(request.id)])
+            with self.assertRaises(AccessButtonError):
+                Request.approve([Request(request.id)])
+            with self.assertRaisesRegex(
+                    ChangeRequestError, 'can no longer change'):
+                Request.write([Request(request.id)],
+                    {'new_cost': Decimal(1)})
+        request = Request(request.id)
+        self.assertEqual(request.state, 'requested')
+        self.assertEqual(request.requested_by, w.akimat)
+        self.assertTrue(Notification.search([
+                    ('user', '=', w.authorized.id),
+                    ('label', '=', "Project changes to approve")]))
+        # The investor follows its request
+        with as_user(w.investor_user):
+            self.assertEqual(Request.search([]), [request])
+            Project.read([project.id], ['investor.rec_name'])
+        with as_user(w.investor2_user):
+            self.assertEqual(Request.search([]), [])
+        # The authorized body approves: applied and logged
+        with as_user(w.authorized), today(dt.date(2026, 4, 1)):
+            Request.approve([Request(request.id)])
+        request = Request(request.id)
+        self.assertEqual(request.state, 'approved')
+        self.assertEqual(request.decided_by, w.authorized)
+        self.assertEqual(request.decision_date, dt.date(2026, 4, 1))
+        project = Project(project.id)
+        self.assertEqual(project.cost, Decimal('2500000000'))
+        self.assertTrue(project.investment_contract)
+        self.assertEqual(project.contract_end, dt.date(2031, 12, 31))
+        self.assertEqual(project.pool, 'national')
+        self.assertEqual(project.monitoring_end, dt.date(2031, 12, 31))
+        self.assertEqual(
+            {c.field: (c.old_value, c.new_value) for c in project.changes},
+            {'Estimated Cost': ('1000000000.00', '2500000000.00'),
+                'Investment Contract': ('0', '1'),
+                'Contract Start': ('', '2026-01-01'),
+                'Contract End': ('', '2031-12-31')})
+        self.assertEqual({c.user for c in project.changes}, {w.authorized})
+        self.assertTrue(Notification.search([
+                    ('user', '=', w.akimat.id),
+                    ('label', 'like', "Change request approved:%")]))
+
+        # A refusal needs a decision note and changes nothing
+        with as_user(w.akimat):
+            second, = Request.create([{
+                        'project': project.id,
+                        'new_cost': Decimal('3000000000'),
+                        'reason': "More equipment",
+                        'investor_consent': True}])
+            second = Request(second.id)
+            # The values not given stay those of the project
+            self.assertTrue(second.new_investment_contract)
+            self.assertEqual(second.new_contract_end, dt.date(2031, 12, 31))
+            Request.request([second])
+        with as_user(w.authorized):
+            with self.assertRaisesRegex(
+                    DecisionRequestError, 'decision note'):
+                Request.refuse([Request(second.id)])
+            Request.write([Request(second.id)],
+                {'decision_note': "Not justified by the investor"})
+            Request.refuse([Request(second.id)])
+        self.assertEqual(Request(second.id).state, 'refused')
+        self.assertEqual(Project(project.id).cost, Decimal('2500000000'))
+        self.assertEqual(len(Project(project.id).changes), 4)
+        # A request that changes nothing is not sent
+        with as_user(w.akimat):
+            third, = Request.create([{
+                        'project': project.id, 'reason': "Same",
+                        'investor_consent': True}])
+            with self.assertRaisesRegex(ChangeRequestError, 'nothing'):
+                Request.request([Request(third.id)])
+
+    @with_transaction()
     def test_comment_competence(self):
         "Only participants comment on tasks (N§66)"
         pool = Pool()
@@ -513,8 +750,8 @@ class ImplementationTestCase(unittest.TestCase):
         self.assertEqual(shymkent.points, 0.5 + 1.5)
         self.assertEqual(shymkent.projects, 1)
         self.assertLess(shymkent.rank, astana.rank)
-        self.assertEqual(shymkent.rank, 1 + len(
-                [r for r in ratings.values() if r.points < 2.0]))
+        # The regions without projects come after them, whatever points
+        self.assertEqual((shymkent.rank, astana.rank), (1, 2))
 
         # A tie of points goes to the region with more projects
         with Transaction().set_context(_ncip_deadline_change=True):
@@ -535,6 +772,62 @@ class ImplementationTestCase(unittest.TestCase):
         with Transaction().set_context(date=rating_date):
             ratings = {r.region: r for r in Rating.search([])}
         self.assertEqual(ratings[w.astana].points, 0.5 + 1 + 1 + 1)
+
+    @with_transaction()
+    def test_rating_regions_without_projects(self):
+        "Regions without projects rank last; equal regions share a rank"
+        pool = Pool()
+        Task = pool.get('ncip.roadmap.task')
+        Rating = pool.get('ncip.rating.region')
+        Region = pool.get('kz.region')
+        w = setup_world()
+        astana = project_with_roadmap(w, name="A")
+        shymkent = project_with_roadmap(w, name="S", region=w.shymkent)
+        regions = Region.search([])
+        others = len(regions) - 2
+        self.assertGreater(others, 0)
+
+        def ratings(date):
+            with Transaction().set_context(date=date):
+                return {r.region: r for r in Rating.search([])}
+        # Nothing late yet: equal points and projects share the first rank
+        result = ratings(dt.date(2025, 8, 1))
+        self.assertEqual(len(result), len(regions))
+        self.assertEqual(result[w.astana].points, 0)
+        self.assertEqual(result[w.astana].rank, 1)
+        self.assertEqual(result[w.shymkent].rank, 1)
+        empty = [r for r in result.values() if not r.projects]
+        self.assertEqual(len(empty), others)
+        self.assertEqual({r.rank for r in empty}, {3})
+        # One late task in Shymkent: it ranks second, the regions without
+        # projects still after it although they have fewer points
+        task = min(shymkent.tasks, key=lambda t: t.deadline)
+        with Transaction().set_context(_ncip_deadline_change=True):
+            Task.write([task], {'deadline': dt.date(2025, 7, 20)})
+        result = ratings(dt.date(2025, 8, 1))
+        self.assertEqual(result[w.shymkent].points, 1.0)
+        self.assertEqual(
+            (result[w.astana].rank, result[w.shymkent].rank), (1, 2))
+        self.assertEqual(
+            {r.rank for r in result.values() if not r.projects}, {3})
+        # Equal points but more projects rank first, equal ones share
+        second = project_with_roadmap(w, name="S2", region=w.shymkent)
+        with Transaction().set_context(_ncip_deadline_change=True):
+            Task.write([min(astana.tasks, key=lambda t: t.deadline)],
+                {'deadline': dt.date(2025, 7, 20)})
+        result = ratings(dt.date(2025, 8, 1))
+        self.assertEqual(result[w.astana].points, result[w.shymkent].points)
+        self.assertEqual(
+            (result[w.shymkent].rank, result[w.astana].rank), (1, 2))
+        with Transaction().set_context(_ncip_deadline_change=True):
+            Task.write([min(second.tasks, key=lambda t: t.deadline)],
+                {'deadline': dt.date(2025, 7, 20)})
+        project_with_roadmap(w, name="A2")
+        result = ratings(dt.date(2025, 8, 1))
+        self.assertEqual(result[w.astana].points, 1.0)
+        self.assertEqual(result[w.shymkent].points, 2.0)
+        self.assertEqual(
+            (result[w.astana].rank, result[w.shymkent].rank), (1, 2))
 
     @with_transaction()
     def test_rating_xlsx_and_snapshot(self):
@@ -624,19 +917,30 @@ class ImplementationTestCase(unittest.TestCase):
             investment_contract=True, contract_start=dt.date(2025, 1, 1),
             contract_end=dt.date(2027, 12, 31))
         other = project_with_roadmap(w, name="Other")
-        Project.write([monitored], {
+        # Suspended in Module 3, and suspended before it (no monitoring)
+        suspended = project_with_roadmap(w, name="Suspended in Module 3")
+        halted = project_with_roadmap(w, name="Suspended roadmap")
+        Project.write([monitored, suspended], {
                 'state': 'post_investment',
                 'monitoring_start': dt.date(2025, 10, 1),
                 'monitoring_end': dt.date(2028, 10, 1)})
+        Project.suspend([suspended, halted])
+        self.assertEqual(
+            Project(suspended.id).state_before_suspension, 'post_investment')
         with today(dt.date(2027, 12, 31)):
             self.assertEqual(Project.exclude_expired(), [contract])
         with today(dt.date(2028, 9, 30)):
             self.assertEqual(Project.exclude_expired(), [])
         with today(dt.date(2028, 10, 1)):
-            self.assertEqual(Project.exclude_expired(), [monitored])
+            self.assertEqual(
+                set(Project.exclude_expired()), {monitored, suspended})
+        with today(dt.date(2040, 1, 1)):
+            self.assertEqual(Project.exclude_expired(), [])
         self.assertEqual(Project(monitored.id).state, 'excluded')
+        self.assertEqual(Project(suspended.id).state, 'excluded')
         self.assertEqual(Project(contract.id).state, 'excluded')
         self.assertEqual(Project(other.id).state, 'with_roadmap')
+        self.assertEqual(Project(halted.id).state, 'suspended')
 
     @with_transaction()
     def test_back_to_initiative(self):
