@@ -129,6 +129,13 @@ class DeadlineMixin:
                 values['overdue'] = False
                 values['deadline_reminded'] = False
                 values['deadline_escalated'] = False
+        if ((field_names is None
+                    or self._deadline_state_field in field_names)
+                and not self.deadline_running
+                and values.get('overdue', self.overdue)):
+            # A record that left the states of its deadline (decided,
+            # done, returned) is no longer late
+            values['overdue'] = False
         return values
 
     @classmethod

@@ -18,6 +18,7 @@ class Problem(Workflow, ModelSQL, ModelView):
     problems of green-corridor projects go to the next Investment Council
     meeting (N§30)."""
     __name__ = 'green_corridor.problem'
+    __string__ = "Green Corridor Project Problem"
     _rec_name = 'subject'
     _states = {
         'readonly': Eval('state') != 'open',
@@ -118,6 +119,7 @@ class CouncilMeeting(Workflow, ModelSQL, ModelView):
 
     Its agenda lists the open problems of green-corridor projects."""
     __name__ = 'green_corridor.council_meeting'
+    __string__ = "Investment Council Meeting"
     _states = {
         'readonly': Eval('state') != 'planned',
         }
@@ -223,6 +225,7 @@ class CouncilMeeting(Workflow, ModelSQL, ModelView):
 class AgendaItem(sequence_ordered(), ModelSQL, ModelView):
     "Investment Council agenda item"
     __name__ = 'green_corridor.council_agenda_item'
+    __string__ = "Investment Council Agenda Item"
     meeting = fields.Many2One(
         'green_corridor.council_meeting', "Meeting", required=True,
         ondelete='CASCADE')

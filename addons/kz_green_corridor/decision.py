@@ -2,6 +2,7 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.kz_base.exceptions import MissingMRP
 from trytond.pool import Pool
 
 from .project import GC_STATUSES, HIGH_TECH_LEVELS
@@ -11,6 +12,7 @@ REASONS = [
     ('change', "Input Changed"),
     ('settings', "Settings Changed"),
     ('manual', "Recomputed on Request"),
+    ('mrp', "MRP Changed"),
     ('left', "Left the National Pool"),
     ]
 
@@ -22,6 +24,7 @@ class Decision(ModelSQL, ModelView):
     or gives a new result: the inputs, the points, the score and the
     outcome, as they were on that date."""
     __name__ = 'green_corridor.decision'
+    __string__ = "Green Corridor Decision"
     project = fields.Many2One(
         'ncip.project', "Project", required=True, readonly=True,
         ondelete='CASCADE')
@@ -43,6 +46,9 @@ class Decision(ModelSQL, ModelView):
     high_tech_level = fields.Selection(
         HIGH_TECH_LEVELS, "High-tech Level", readonly=True)
     high_tech_level_string = high_tech_level.translated('high_tech_level')
+    priority_good = fields.Many2One(
+        'green_corridor.priority_good', "Priority Good", readonly=True,
+        ondelete='RESTRICT')
     new_jobs = fields.Integer("New Jobs", readonly=True)
     investment_points = fields.Numeric(
         "Investment Points", digits=(4, 2), readonly=True)
@@ -61,6 +67,12 @@ class Decision(ModelSQL, ModelView):
     social_share = fields.Numeric(
         "Social Share", digits=(6, 4), readonly=True)
     threshold = fields.Numeric("Threshold", digits=(6, 4), readonly=True)
+    task_force_mrp = fields.Numeric(
+        "Task Force Threshold (MRP)", digits=(16, 0), readonly=True)
+    mrp = fields.Numeric(
+        "MRP (KZT)", digits=(16, 2), readonly=True,
+        help="The MRP of 1 January of the passport year used for the Task "
+        "Force threshold.")
     score = fields.Numeric("Score", digits=(6, 4), readonly=True)
     green_corridor = fields.Boolean("Green Corridor", readonly=True)
     task_force = fields.Boolean("Task Force", readonly=True)
@@ -78,8 +90,14 @@ class Decision(ModelSQL, ModelView):
         pool = Pool()
         Configuration = pool.get('kz.configuration')
         Date = pool.get('ir.date')
+        MRP = pool.get('kz.mrp')
         if config is None:
             config = Configuration(1)
+        mrp_date = project.gc_mrp_date()
+        try:
+            mrp = MRP.amount_on(mrp_date) if mrp_date else None
+        except MissingMRP:
+            mrp = None
         return {
             'project': project.id,
             'date': Date.today(),
@@ -96,6 +114,8 @@ class Decision(ModelSQL, ModelView):
             'global2000_year': (
                 project.global2000_year if project.global2000 else None),
             'high_tech_level': project.high_tech_level,
+            'priority_good': (
+                project.priority_good.id if project.priority_good else None),
             'new_jobs': project.new_jobs,
             'investment_points': values['gc_investment_points'],
             'global2000_points': values['gc_global2000_points'],
@@ -106,6 +126,8 @@ class Decision(ModelSQL, ModelView):
             'high_tech_share': values['gc_high_tech_share'],
             'social_share': values['gc_social_share'],
             'threshold': config.gc_threshold,
+            'task_force_mrp': config.gc_task_force_mrp,
+            'mrp': mrp,
             'score': values['green_corridor_score'],
             'green_corridor': values['green_corridor'],
             'task_force': values['task_force'],
@@ -116,5 +138,8 @@ class Decision(ModelSQL, ModelView):
         return (
             self.cost, bool(self.usd_manual),
             self.investment_usd if self.usd_manual else None,
+            (self.usd_source or None) if self.usd_manual else None,
             bool(self.global2000), self.global2000_year,
-            self.high_tech_level, self.new_jobs)
+            self.high_tech_level,
+            self.priority_good.id if self.priority_good else None,
+            self.new_jobs)

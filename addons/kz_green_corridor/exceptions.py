@@ -13,5 +13,9 @@ class MissingRateError(UserError):
     pass
 
 
+class MissingMRPError(UserError):
+    pass
+
+
 class ConfigurationValidationError(ValidationError):
     pass

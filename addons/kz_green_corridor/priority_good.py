@@ -17,6 +17,7 @@ class PriorityGood(DeactivableMixin, ModelSQL, ModelView):
     and Infrastructure Development of 30 March 2022, with their
     technological level; administrators keep it up to date."""
     __name__ = 'green_corridor.priority_good'
+    __string__ = "Priority Good (Order No. 306)"
     code = fields.Char(
         "Code", required=True,
         help="The code of the good in the commodity nomenclature "

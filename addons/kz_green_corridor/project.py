@@ -13,7 +13,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import MissingRateError
+from .exceptions import MissingMRPError, MissingRateError
 
 HIGH_TECH_LEVELS = [
     (None, ""),
@@ -26,6 +26,7 @@ GC_STATUSES = [
     (None, ""),
     ('computed', "Computed"),
     ('missing_rate', "Missing USD Rate"),
+    ('missing_mrp', "Missing MRP"),
     ]
 # What the score depends on: a change of one of them recomputes it
 GC_INPUTS = {
@@ -126,7 +127,7 @@ class Project(metaclass=PoolMeta):
     gc_inclusion_date = fields.Date(
         "Inclusion Date", readonly=True,
         help="The date the project entered the national pool; the USD "
-        "rate and the MRP of this date are used.")
+        "rate of this date is used.")
     gc_status = fields.Selection(
         GC_STATUSES, "Scoring Status", readonly=True)
     gc_status_string = gc_status.translated('gc_status')
@@ -246,6 +247,11 @@ class Project(metaclass=PoolMeta):
                         'kz_green_corridor.msg_project_missing_rate',
                         project=project.rec_name,
                         date=values['gc_usd_rate_date']))
+            elif values.get('gc_status') == 'missing_mrp':
+                raise MissingMRPError(gettext(
+                        'kz_green_corridor.msg_project_missing_mrp',
+                        project=project.rec_name,
+                        year=project.gc_mrp_date().year))
         cls.recompute_green_corridor(projects, reason='manual', force=True)
 
     # Scoring
@@ -269,6 +275,12 @@ class Project(metaclass=PoolMeta):
             rate = Currency.compute(usd, Decimal(1), kzt, round=False)
             amount = Currency.compute(kzt, self.cost or Decimal(0), usd)
         return amount, rate.quantize(Decimal('0.000001'))
+
+    def gc_mrp_date(self):
+        """Return the date whose MRP sets the Task Force threshold: the
+        passport date, as for the national pool (kz_ncip), so that both
+        thresholds use the MRP of the same year"""
+        return self.passport_date or self.gc_inclusion_date
 
     def compute_green_corridor(self, config=None):
         """Return the values of the green-corridor fields (Annex 1) with the
@@ -339,11 +351,13 @@ class Project(metaclass=PoolMeta):
         values['gc_status'] = 'computed'
         if values['green_corridor']:
             try:
-                threshold = MRP.multiple(config.gc_task_force_mrp, date)
+                threshold = MRP.multiple(
+                    config.gc_task_force_mrp, self.gc_mrp_date() or date)
             except MissingMRP:
-                threshold = None
-            values['task_force'] = bool(
-                threshold is not None and (self.cost or 0) >= threshold)
+                # The Task Force cannot be decided without the MRP
+                values['gc_status'] = 'missing_mrp'
+            else:
+                values['task_force'] = (self.cost or 0) >= threshold
         return values
 
     @classmethod
@@ -402,11 +416,31 @@ class Project(metaclass=PoolMeta):
         return decisions[-1].inputs_key() != self._gc_inputs_key()
 
     def _gc_inputs_key(self):
+        "The inputs as Decision.inputs_key returns them"
         return (
             self.cost, bool(self.gc_usd_manual),
             self.gc_investment_usd_manual if self.gc_usd_manual else None,
+            (self.gc_usd_source or None) if self.gc_usd_manual else None,
             bool(self.global2000), self.global2000_year if self.global2000
-            else None, self.high_tech_level, self.new_jobs)
+            else None, self.high_tech_level,
+            self.priority_good.id if self.priority_good else None,
+            self.new_jobs)
+
+    @classmethod
+    def score_unscored_green_corridor(cls):
+        """Score the national projects that have no decision or no score
+        yet: those already in the national pool when the module was
+        activated and those waiting for a USD rate"""
+        with without_check_access():
+            projects = cls.search([
+                    ('pool', '=', 'national'),
+                    ['OR',
+                        ('gc_status', 'in', [None, 'missing_rate']),
+                        ('gc_decisions', '=', None),
+                        ],
+                    ])
+        cls.recompute_green_corridor(projects, reason='national')
+        return projects
 
     @classmethod
     def notify_task_force(cls, projects):
@@ -434,7 +468,30 @@ class DecisionReport(Report):
         pool = Pool()
         Configuration = pool.get('kz.configuration')
         Date = pool.get('ir.date')
+        Decision = pool.get('green_corridor.decision')
         context = super().get_context(records, header, data)
-        context['config'] = Configuration(1)
+        config = Configuration(1)
+        context['config'] = config
         context['today'] = Date.today()
+        # The thresholds printed are those the last decision was taken
+        # with, not the current settings; a project never scored shows the
+        # current ones
+        current = {
+            'threshold': config.gc_threshold,
+            'task_force_mrp': config.gc_task_force_mrp,
+            }
+        logged = {}
+        with without_check_access():
+            for decision in Decision.search_read([
+                        ('project', 'in', [r.id for r in records]),
+                        ], order=[('id', 'ASC')],
+                    fields_names=['project', 'threshold', 'task_force_mrp']):
+                logged[decision['project']] = {
+                    name: (decision[name] if decision[name] is not None
+                        else current[name])
+                    for name in current}
+
+        def decided(project):
+            return logged.get(project.id, current)
+        context['decided'] = decided
         return context

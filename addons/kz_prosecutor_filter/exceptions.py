@@ -2,7 +2,12 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
 
 
 class MeasureError(UserError):
+    pass
+
+
+class MeasureValidationError(ValidationError):
     pass

@@ -9,7 +9,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import MeasureError
+from .exceptions import MeasureError, MeasureValidationError
 
 KINDS = [
     ('suspension_activity', "Suspension of Activity"),
@@ -24,6 +24,9 @@ KINDS = [
     ]
 # The issuers whose acts go to the regional prosecutor's office (N§59)
 LOCAL_KINDS = {'akimat', 'regional_organization'}
+# The measures the prosecutor assesses (lawful / unlawful) in his decision;
+# they make the monitoring lists
+ASSESSED_KINDS = ['lawsuit', 'administrative_offence', 'tax_audit']
 ASSESSMENTS = [
     (None, ""),
     ('lawful', "Lawful"),
@@ -38,6 +41,7 @@ class Measure(
     The draft act of a state body against an investor; it takes effect only
     once the prosecutor's office approved it (N§57-60)."""
     __name__ = 'prosecutor.measure'
+    __string__ = "Restrictive Measure"
     _rec_name = 'number'
     _deadline_fields = {'submitted_date', 'state'}
     _deadline_states = ('submitted',)
@@ -86,18 +90,19 @@ class Measure(
     assessment = fields.Selection(
         ASSESSMENTS, "Assessment",
         states={
-            'invisible': ~Eval('kind').in_(
-                ['lawsuit', 'administrative_offence', 'tax_audit']),
+            'invisible': ~Eval('kind').in_(ASSESSED_KINDS),
             'readonly': Eval('state') != 'submitted',
             },
-        help="The prosecutor's assessment of the lawfulness.")
+        help="The prosecutor's assessment of the lawfulness, required to "
+        "decide on a lawsuit, a tax audit or an administrative offence "
+        "case.")
     assessment_grounds = fields.Text(
         "Assessment Grounds",
         states={
-            'invisible': ~Eval('kind').in_(
-                ['lawsuit', 'administrative_offence', 'tax_audit']),
+            'invisible': ~Eval('kind').in_(ASSESSED_KINDS),
             'readonly': Eval('state') != 'submitted',
-            })
+            },
+        help="Required when the measure is assessed as unlawful.")
     in_effect = fields.Function(
         fields.Boolean("In Effect",
             help="An approved measure is in effect."),
@@ -157,6 +162,24 @@ class Measure(
         if self.project and self.project.region:
             self.region = self.project.region
 
+    @classmethod
+    def validate_fields(cls, measures, field_names):
+        super().validate_fields(measures, field_names)
+        if field_names is None or field_names & {'project', 'region'}:
+            for measure in measures:
+                measure.check_region()
+
+    def check_region(self):
+        "The region of a measure on a project is the project's"
+        if (self.project and self.region
+                and self.region != self.project.region):
+            raise MeasureValidationError(gettext(
+                    'kz_prosecutor_filter.msg_measure_region_project',
+                    measure=self.rec_name,
+                    region=self.region.rec_name,
+                    project=self.project.rec_name,
+                    project_region=self.project.region.rec_name))
+
     def get_in_effect(self, name):
         return self.state == 'approved'
 
@@ -208,6 +231,43 @@ class Measure(
                     measure=self.rec_name))
         return offices[0]
 
+    def check_own_prosecutor(self):
+        """A prosecutor's office cannot approve its own measure: the
+        issuer must not be the routed office, nor above or below it"""
+        def line(organization):
+            "The organisation and the ones above it"
+            result = set()
+            while organization and organization.id not in result:
+                result.add(organization.id)
+                organization = organization.parent
+            return result
+        with without_check_access():
+            own = (self.prosecutor.id in line(self.issuer)
+                or self.issuer.id in line(self.prosecutor))
+        if own:
+            raise MeasureError(gettext(
+                    'kz_prosecutor_filter.msg_measure_own_prosecutor',
+                    measure=self.rec_name,
+                    prosecutor=self.prosecutor.rec_name,
+                    issuer=self.issuer.rec_name))
+
+    @classmethod
+    def check_assessment(cls, measures):
+        "The assessed kinds are decided with their assessment"
+        for measure in measures:
+            if measure.kind not in ASSESSED_KINDS:
+                continue
+            if not measure.assessment:
+                raise MeasureError(gettext(
+                        'kz_prosecutor_filter.msg_measure_assessment',
+                        measure=measure.rec_name,
+                        kind=measure.kind_string))
+            if (measure.assessment == 'unlawful'
+                    and not (measure.assessment_grounds or '').strip()):
+                raise MeasureError(gettext(
+                        'kz_prosecutor_filter.msg_measure_assessment_grounds',
+                        measure=measure.rec_name))
+
     def get_approvers(self):
         return [{'sequence': 10, 'organization': self.prosecutor.id}]
 
@@ -250,6 +310,7 @@ class Measure(
         Date = Pool().get('ir.date')
         for measure in measures:
             measure.prosecutor = measure.route()
+            measure.check_own_prosecutor()
             measure.submitted_date = Date.today()
             measure.decision_date = None
             measure.return_reason = None
@@ -293,6 +354,7 @@ class Measure(
     def decide(cls, measures, state):
         Date = Pool().get('ir.date')
         measures = [m for m in measures if m.state == 'submitted']
+        cls.check_assessment(measures)
         for measure in measures:
             measure.decision_date = Date.today()
             if state == 'rejected':

@@ -398,6 +398,25 @@ class KzBaseTestCase(ModuleTestCase):
         self.assertFalse(TestDeadline(record.id).overdue)
 
     @with_transaction()
+    def test_deadline_overdue_cleared_when_done(self):
+        "A late record that leaves its deadline states is no longer overdue"
+        pool = Pool()
+        TestDeadline = pool.get('kz.test.deadline')
+        Deadline = pool.get('kz.deadline')
+        late, other = TestDeadline.create([{
+                    'start': dt.date(2026, 1, 1), 'days': 10}] * 2)
+        with self._today(dt.date(2026, 1, 20)):
+            Deadline.check_deadlines()
+            self.assertTrue(all(r.overdue
+                    for r in TestDeadline.browse([late.id, other.id])))
+            TestDeadline.write([TestDeadline(late.id)], {'state': 'done'})
+            # A write of another field keeps the flag of a running record
+            TestDeadline.write([TestDeadline(other.id)], {'name': "Still"})
+            Deadline.check_deadlines()
+        self.assertFalse(TestDeadline(late.id).overdue)
+        self.assertTrue(TestDeadline(other.id).overdue)
+
+    @with_transaction()
     def test_deadline_notification_survives_crash(self):
         "A check that crashes is redone and still notifies exactly once"
         pool = Pool()

@@ -8,10 +8,12 @@ from unittest.mock import patch
 from trytond.model.exceptions import (
     DomainValidationError, RequiredValidationError)
 from trytond.modules.kz_green_corridor.exceptions import (
-    ConfigurationValidationError, GreenCorridorError, MissingRateError)
-from trytond.modules.kz_green_corridor.project import band_points
+    ConfigurationValidationError, GreenCorridorError, MissingMRPError,
+    MissingRateError)
+from trytond.modules.kz_green_corridor.project import GC_RESULTS, band_points
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 TODAY = dt.date(2025, 6, 2)
 KZT_PER_USD = Decimal(500)
@@ -63,12 +65,47 @@ def create_project(usd=None, **values):
     return Project(project.id)
 
 
-def create_priority_good(level):
+def create_priority_good(level, code=None):
     PriorityGood = Pool().get('green_corridor.priority_good')
     good, = PriorityGood.create([{
-                'code': '8501%s' % level[:2], 'name': "Electric motors",
+                'code': code or '8501%s' % level[:2],
+                'name': "Electric motors",
                 'level': level}])
     return good
+
+
+def last_decision(project):
+    return max(project.gc_decisions, key=lambda d: d.id)
+
+
+def create_user(login, group):
+    "Create a user in the kz_base group"
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    user, = User.create([{
+                'name': login, 'login': login,
+                'groups': [('add', [ModelData.get_id('kz_base', group)])],
+                }])
+    return user
+
+
+def report_text(project):
+    "Return the text of the decision document of the project"
+    import io
+    import zipfile
+    Report = Pool().get('ncip.project.green_corridor', type='report')
+    ext, content, _, name = Report.execute([project.id], {})
+    with zipfile.ZipFile(io.BytesIO(content)) as odt:
+        return odt.read('content.xml').decode()
+
+
+# The inputs of a green-corridor project: 0.25×1 + 0.3×2 + 0.3×1 + 0.15×2
+# = 1.45 at the default settings, whatever the investment band
+GREEN = {
+    'global2000': True, 'global2000_year': 2024,
+    'high_tech_level': 'manufacturing', 'new_jobs': 500,
+    }
 
 
 class KzGreenCorridorTestCase(ModuleTestCase):
@@ -461,6 +498,370 @@ class KzGreenCorridorTestCase(ModuleTestCase):
         self.assertIn("Green Corridor Decision", text)
         self.assertIn("Plant", text)
         self.assertIn("1.6500", text)
+
+    @with_transaction()
+    def test_usd_rate_of_inclusion_date(self):
+        "The cost is converted at the USD rate of the inclusion date"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Rate = pool.get('currency.currency.rate')
+        kzt, usd = create_currencies()
+        # 500 KZT from 1 January, 400 KZT from 10 June 2025
+        Rate.create([{
+                    'currency': usd.id, 'date': dt.date(2025, 6, 10),
+                    'rate': Decimal(1) / Decimal(400)}])
+        cost = 12 * MILLION * KZT_PER_USD
+        with today():
+            project = create_project(cost=cost)
+            later = create_project(cost=Decimal(1000))
+        self.assertEqual(project.gc_inclusion_date, TODAY)
+        self.assertEqual(later.pool, 'regional')
+        with today(dt.date(2025, 6, 20)):
+            # A recompute after the new rate keeps the inclusion date's
+            Project.write([project], {'new_jobs': 200})
+            Project.recompute_green_corridor_button([project])
+            # A project entering the pool after the new rate gets it
+            Project.write([later], {'cost': cost})
+        for record, date, rate, usd_amount, points in [
+                (project, TODAY, KZT_PER_USD, 12 * MILLION, 1),
+                (later, dt.date(2025, 6, 20), Decimal(400),
+                    15 * MILLION, 2),
+                ]:
+            with self.subTest(project=record.id):
+                record = Project(record.id)
+                self.assertEqual(record.gc_status, 'computed')
+                self.assertEqual(record.gc_inclusion_date, date)
+                self.assertEqual(record.gc_usd_rate_date, date)
+                self.assertEqual(record.gc_usd_rate, rate)
+                self.assertEqual(record.gc_investment_usd, usd_amount)
+                self.assertEqual(record.gc_investment_points, points)
+                decision = last_decision(record)
+                self.assertEqual(decision.usd_rate, rate)
+                self.assertEqual(decision.usd_rate_date, date)
+
+    @with_transaction()
+    def test_decision_on_usd_source_and_priority_good(self):
+        "Changing only the USD source or the priority good logs a decision"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        create_currencies()
+        wind = create_priority_good('high', code='8502')
+        solar = create_priority_good('high', code='8541')
+        with today():
+            project = create_project(
+                usd=10 * MILLION, high_tech_level='high',
+                priority_good=wind.id, gc_usd_manual=True,
+                gc_investment_usd_manual=20 * MILLION,
+                gc_usd_source="Financial model")
+            self.assertEqual(len(project.gc_decisions), 1)
+            decision = last_decision(project)
+            self.assertEqual(decision.priority_good, wind)
+            self.assertEqual(decision.usd_source, "Financial model")
+            score = project.green_corridor_score
+            for values, field, expected in [
+                    ({'gc_usd_source': "Bank statement"},
+                        'usd_source', "Bank statement"),
+                    ({'priority_good': solar.id}, 'priority_good', solar),
+                    ]:
+                with self.subTest(values=values):
+                    count = len(Project(project.id).gc_decisions)
+                    Project.write([Project(project.id)], values)
+                    project = Project(project.id)
+                    self.assertEqual(project.green_corridor_score, score)
+                    self.assertEqual(len(project.gc_decisions), count + 1)
+                    decision = last_decision(project)
+                    self.assertEqual(decision.reason, 'change')
+                    self.assertEqual(getattr(decision, field), expected)
+                    # The same value again decides nothing new
+                    Project.write([project], values)
+                    self.assertEqual(
+                        len(Project(project.id).gc_decisions), count + 1)
+
+    @with_transaction()
+    def test_mrp_change_recomputes_task_force(self):
+        "A new MRP of the passport year decides the Task Force again"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        MRP = pool.get('kz.mrp')
+        Notification = pool.get('res.notification')
+        create_currencies()
+        user = create_user('tf', 'group_task_force')
+        mrp_2025, = MRP.search([('year', '=', 2025)])
+        mrp_2026, = MRP.search([('year', '=', 2026)])
+        threshold = Decimal(7_500_000) * MRP_2025
+        # The passport of 2025 and the inclusion in 2026: the Task Force
+        # uses the MRP of the passport year, as the national pool does
+        with today(dt.date(2026, 1, 15)):
+            project = create_project(
+                cost=threshold, passport_date=dt.date(2025, 12, 30), **GREEN)
+            self.assertEqual(project.pool, 'national')
+            self.assertEqual(project.gc_inclusion_date, dt.date(2026, 1, 15))
+            self.assertEqual(project.green_corridor, True)
+            self.assertEqual(project.task_force, True)
+            self.assertEqual(last_decision(project).mrp, MRP_2025)
+            decisions = len(project.gc_decisions)
+
+            # The MRP of another year changes nothing
+            MRP.write([mrp_2026], {'amount': Decimal(5000)})
+            self.assertEqual(len(Project(project.id).gc_decisions), decisions)
+
+            for amount, task_force in [
+                    (MRP_2025 + 1, False),
+                    (MRP_2025, True),
+                    ]:
+                with self.subTest(amount=amount):
+                    MRP.write([mrp_2025], {'amount': amount})
+                    project = Project(project.id)
+                    self.assertEqual(project.pool, 'national')
+                    self.assertEqual(project.gc_status, 'computed')
+                    self.assertEqual(project.task_force, task_force)
+                    decision = last_decision(project)
+                    self.assertEqual(decision.reason, 'mrp')
+                    self.assertEqual(decision.mrp, amount)
+                    self.assertEqual(decision.task_force, task_force)
+        # Assigned twice: on inclusion and when the MRP came back
+        self.assertEqual(len(Notification.search([
+                        ('user', '=', user.id),
+                        ('records', '=', '[%s]' % project.id),
+                        ])), 2)
+
+    @with_transaction()
+    def test_missing_mrp(self):
+        "Without the MRP of the passport year the Task Force waits"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        MRP = pool.get('kz.mrp')
+        create_currencies()
+        self.assertFalse(MRP.search([('year', '=', 2030)]))
+        with today(dt.date(2030, 3, 2)):
+            # An investment contract is national without the MRP
+            project = create_project(
+                usd=100 * MILLION, passport_date=dt.date(2030, 3, 2),
+                investment_contract=True,
+                contract_start=dt.date(2030, 1, 1),
+                contract_end=dt.date(2040, 1, 1), **GREEN)
+            self.assertEqual(project.pool, 'national')
+            self.assertEqual(project.green_corridor, True)
+            self.assertEqual(project.gc_status, 'missing_mrp')
+            self.assertEqual(project.task_force, False)
+            self.assertEqual(last_decision(project).status, 'missing_mrp')
+            with self.assertRaisesRegex(MissingMRPError, '2030'):
+                Project.recompute_green_corridor_button([project])
+
+            # 50 billion tenge ≥ 7,500,000 × 4,500 = 33.75 billion
+            mrp, = MRP.create([{'year': 2030, 'amount': Decimal(4500)}])
+            project = Project(project.id)
+            self.assertEqual(project.gc_status, 'computed')
+            self.assertEqual(project.task_force, True)
+            self.assertEqual(last_decision(project).reason, 'mrp')
+
+            MRP.delete([mrp])
+            project = Project(project.id)
+            self.assertEqual(project.gc_status, 'missing_mrp')
+            self.assertEqual(project.task_force, False)
+            self.assertEqual(last_decision(project).reason, 'mrp')
+
+    @with_transaction()
+    def test_cron_scores_unscored_projects(self):
+        "The daily cron scores the national projects never scored"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Decision = pool.get('green_corridor.decision')
+        Cron = pool.get('ir.cron')
+        ModelData = pool.get('ir.model.data')
+        kzt, usd = create_currencies(rate_date=None)
+        cron = Cron(ModelData.get_id(
+                'kz_green_corridor', 'cron_score_unscored'))
+        self.assertEqual(
+            cron.method, 'ncip.project|score_unscored_green_corridor')
+        self.assertEqual((cron.interval_number, cron.interval_type),
+            (1, 'days'))
+        with today():
+            unscored = create_project(usd=30 * MILLION, **GREEN)
+            scored = create_project(usd=10 * MILLION)
+            regional = create_project(usd=1 * MILLION)
+            # As if unscored was in the national pool before the module
+            # was activated
+            Decision.delete(list(unscored.gc_decisions))
+            Project.write([unscored], dict(
+                    {n: None for n in GC_RESULTS},
+                    green_corridor=False, task_force=False))
+            Project.write([scored], {'gc_usd_manual': True,
+                    'gc_investment_usd_manual': 10 * MILLION,
+                    'gc_usd_source': "Bank"})
+        unscored, scored, regional = Project.browse(
+            [unscored.id, scored.id, regional.id])
+        self.assertEqual(unscored.gc_status, None)
+        self.assertEqual(unscored.gc_decisions, ())
+        self.assertEqual(scored.gc_status, 'computed')
+        scored_decisions = len(scored.gc_decisions)
+
+        with today(dt.date(2025, 6, 3)):
+            Cron.run_once([cron])
+        unscored = Project(unscored.id)
+        # Still waiting for the USD rate
+        self.assertEqual(unscored.gc_status, 'missing_rate')
+        decision, = unscored.gc_decisions
+        self.assertEqual(decision.reason, 'national')
+
+        # Once the rate is entered the next run scores it
+        Rate = pool.get('currency.currency.rate')
+        Rate.create([{'currency': usd.id, 'date': dt.date(2025, 1, 1),
+                    'rate': Decimal(1) / KZT_PER_USD}])
+        with today(dt.date(2025, 6, 4)):
+            self.assertEqual(
+                Project.score_unscored_green_corridor(), [unscored])
+            # Nothing left to score
+            self.assertEqual(Project.score_unscored_green_corridor(), [])
+        unscored = Project(unscored.id)
+        self.assertEqual(unscored.gc_status, 'computed')
+        self.assertEqual(unscored.green_corridor_score, Decimal('1.95'))
+        self.assertEqual(unscored.green_corridor, True)
+        self.assertEqual(unscored.gc_inclusion_date, dt.date(2025, 6, 3))
+        self.assertEqual(len(unscored.gc_decisions), 2)
+        self.assertEqual(
+            len(Project(scored.id).gc_decisions), scored_decisions)
+        regional = Project(regional.id)
+        self.assertEqual(regional.gc_status, None)
+        self.assertEqual(regional.gc_decisions, ())
+
+    @with_transaction()
+    def test_settings_bands_and_points(self):
+        "New bands and points apply to the national projects at once"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Configuration = pool.get('kz.configuration')
+        create_currencies()
+        Configuration.create([{}])
+        with today():
+            # 12 M USD, Global 2000, manufacturing, 350 jobs
+            project = create_project(
+                usd=12 * MILLION, global2000=True, global2000_year=2024,
+                high_tech_level='manufacturing', new_jobs=350)
+            for values, field, expected in [
+                    ({}, 'gc_investment_points', 1),
+                    ({'gc_investment_band1': 13 * MILLION},
+                        'gc_investment_points', 0),
+                    ({'gc_investment_band2': 12 * MILLION},
+                        'gc_investment_points', 2),
+                    ({'gc_investment_band2': 11 * MILLION,
+                            'gc_investment_band3': 12 * MILLION},
+                        'gc_investment_points', 3),
+                    ({'gc_investment_points1': Decimal('1.5')},
+                        'gc_investment_points', Decimal('1.5')),
+                    ({}, 'gc_social_points', 1),
+                    ({'gc_social_band1': 400}, 'gc_social_points',
+                        Decimal('0.5')),
+                    ({'gc_social_band2': 350}, 'gc_social_points', 2),
+                    ({'gc_social_points1': Decimal('1.25')},
+                        'gc_social_points', Decimal('1.25')),
+                    ({'gc_global2000_points_listed': Decimal(1)},
+                        'gc_global2000_points', 1),
+                    ({'gc_high_tech_points_manufacturing': Decimal('1.5')},
+                        'gc_high_tech_points', Decimal('1.5')),
+                    ]:
+                with self.subTest(values=values, field=field):
+                    defaults = {
+                        n: getattr(Configuration, f'default_{n}')()
+                        for n in values}
+                    Configuration.write([Configuration(1)], values)
+                    project = Project(project.id)
+                    self.assertEqual(getattr(project, field), expected)
+                    if values:
+                        self.assertEqual(
+                            last_decision(project).reason, 'settings')
+                    Configuration.write([Configuration(1)], defaults)
+                    self.assertEqual(
+                        Project(project.id).green_corridor_score,
+                        Decimal('1.3'))
+
+    @with_transaction()
+    def test_settings_task_force_mrp(self):
+        "A new Task Force multiple of the MRP applies at once"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Configuration = pool.get('kz.configuration')
+        create_currencies()
+        Configuration.create([{}])
+        with today():
+            project = create_project(
+                cost=Decimal(7_500_000) * MRP_2025, **GREEN)
+            for multiple, task_force in [
+                    (Decimal(7_500_000), True),
+                    (Decimal(7_500_001), False),
+                    (Decimal(7_000_000), True),
+                    ]:
+                with self.subTest(multiple=multiple):
+                    Configuration.write([Configuration(1)], {
+                            'gc_task_force_mrp': multiple})
+                    project = Project(project.id)
+                    self.assertEqual(project.green_corridor, True)
+                    self.assertEqual(project.task_force, task_force)
+                    self.assertEqual(
+                        last_decision(project).task_force_mrp, multiple)
+
+    @with_transaction()
+    def test_decision_report_logged_threshold(self):
+        "The document prints the threshold of the decision, not the current"
+        pool = Pool()
+        Configuration = pool.get('kz.configuration')
+        create_currencies()
+        Configuration.create([{}])
+        with today():
+            # 0.25×3 + 0.3×2 + 0 + 0.15×2 = 1.65
+            project = create_project(
+                usd=30 * MILLION, global2000=True, global2000_year=2024,
+                new_jobs=500)
+            self.assertEqual(len(project.gc_decisions), 1)
+            # A lower threshold does not change the decision
+            Configuration.write([Configuration(1)], {
+                    'gc_threshold': Decimal('1.1')})
+            self.assertEqual(len(project.__class__(project.id).gc_decisions),
+                1)
+            text = report_text(project)
+            self.assertIn("Threshold: 1.3000", text)
+            self.assertNotIn("1.1000", text)
+            # A threshold that changes the outcome is a new decision
+            Configuration.write([Configuration(1)], {
+                    'gc_threshold': Decimal('1.7')})
+            text = report_text(project)
+            self.assertIn("Threshold: 1.7000", text)
+            self.assertIn("does not reach the threshold", text)
+
+    @with_transaction()
+    def test_task_force_menu_visibility(self):
+        "The Task Force menu is only for the Task Force (and supervisors)"
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        ModelData = pool.get('ir.model.data')
+        Group = pool.get('res.group')
+        menus = [ModelData.get_id('kz_green_corridor', name)
+            for name in ['menu_task_force', 'menu_project_task_force']]
+        one_window = ModelData.get_id('kz_ncip', 'menu_ncip')
+        allowed = {'group_task_force', 'group_kz_admin',
+            'group_authorized_body'}
+        for menu in Menu.browse(menus):
+            self.assertEqual(
+                {g.id for g in menu.groups},
+                {ModelData.get_id('kz_base', g) for g in allowed})
+        for group in [
+                'group_task_force', 'group_kz_admin', 'group_authorized_body',
+                'group_regional_front_office', 'group_central_front_office',
+                'group_central_state_body', 'group_investment_council',
+                'group_national_chamber', 'group_prosecutor',
+                'group_investor', 'group_kz_user',
+                ]:
+            with self.subTest(group=group):
+                user = create_user(group.replace('group_', 'u_'), group)
+                self.assertIn(ModelData.get_id('kz_base', group),
+                    [g.id for g in Group.browse(user.groups)])
+                with Transaction().set_user(user.id), \
+                        Transaction().set_context(_check_access=True):
+                    visible = Menu.search([('id', 'in', menus)])
+                    # The One Window menu itself stays visible to all
+                    self.assertTrue(Menu.search([('id', '=', one_window)]))
+                self.assertEqual(
+                    len(visible), 2 if group in allowed else 0)
 
 
 del ModuleTestCase

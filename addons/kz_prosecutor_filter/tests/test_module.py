@@ -2,16 +2,22 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 import datetime as dt
+from unittest.mock import patch
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.kz_base.exceptions import ApprovalError
-from trytond.modules.kz_prosecutor_filter.exceptions import MeasureError
+from trytond.modules.kz_prosecutor_filter.exceptions import (
+    MeasureError, MeasureValidationError)
+from trytond.modules.kz_prosecutor_filter.measure import ASSESSED_KINDS, KINDS
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 ASTANA = '710000000'
 SHYMKENT = '790000000'
+# A region without a prosecutor's office in the tests
+ALMATY = '750000000'
 
 
 def region(code):
@@ -65,6 +71,21 @@ def setup():
 
 def as_user(user):
     return Transaction().set_user(user.id)
+
+
+def today(date):
+    return patch.object(Pool().get('ir.date'), 'today', return_value=date)
+
+
+def create_measure(orgs, investor, issuer='ministry', **values):
+    Measure = Pool().get('prosecutor.measure')
+    measure, = Measure.create([dict({
+                    'kind': 'permit_suspension',
+                    'issuer': orgs[issuer].id,
+                    'investor': investor.id,
+                    'legal_grounds': "Art. 1",
+                    }, **values)])
+    return measure
 
 
 class KzProsecutorFilterTestCase(ModuleTestCase):
@@ -282,6 +303,273 @@ class KzProsecutorFilterTestCase(ModuleTestCase):
         with as_user(investor_user), \
                 Transaction().set_context(_check_access=True):
             self.assertEqual(Measure.search([]), [decided])
+
+
+    @with_transaction()
+    def test_routing_per_tier(self):
+        "Regional organisations are local; other central tiers go to the GPO"
+        pool = Pool()
+        Measure = pool.get('prosecutor.measure')
+        Organization = pool.get('kz.organization')
+        orgs, users, investor, project = setup()
+        for key, kind, code in [
+                ('regional_org', 'regional_organization', SHYMKENT),
+                ('kazinvest_astana', 'national_company_regional', ASTANA),
+                ('authorized', 'authorized_body', None),
+                ]:
+            orgs[key], = Organization.create([{
+                        'name': key, 'kind': kind,
+                        'region': region(code).id if code else None}])
+        self.assertEqual(orgs['regional_org'].tier, 'regional')
+        self.assertEqual(orgs['kazinvest_astana'].tier, 'central')
+        self.assertEqual(orgs['authorized'].tier, None)
+        for issuer, values, local, expected in [
+                ('regional_org', {}, True, 'pro_shymkent'),
+                ('regional_org', {'project': project.id}, True, 'pro_astana'),
+                ('kazinvest_astana', {'project': project.id}, False, 'gpo'),
+                ('authorized', {'project': project.id}, False, 'gpo'),
+                ]:
+            with self.subTest(issuer=issuer, values=values):
+                measure = create_measure(orgs, investor, issuer, **values)
+                self.assertEqual(measure.is_local(), local)
+                Measure.submit([measure])
+                self.assertEqual(measure.prosecutor, orgs[expected])
+
+    @with_transaction()
+    def test_routing_errors(self):
+        "Without a region or an office the measure cannot be routed"
+        pool = Pool()
+        Measure = pool.get('prosecutor.measure')
+        Organization = pool.get('kz.organization')
+        orgs, users, investor, project = setup()
+        nowhere, almaty = Organization.create([{
+                    'name': "Regional organisation",
+                    'kind': 'regional_organization',
+                    }, {
+                    'name': "Akimat of Almaty", 'kind': 'akimat',
+                    'region': region(ALMATY).id,
+                    }])
+        measure = create_measure(orgs, investor, issuer='ministry')
+        for issuer, message in [
+                (nowhere, "has no region"),
+                (almaty, "No prosecutor's office"),
+                ]:
+            with self.subTest(issuer=issuer.name):
+                measure = Measure(measure.id)
+                measure.issuer = issuer
+                measure.save()
+                with self.assertRaisesRegex(MeasureError, message):
+                    Measure.submit([measure])
+                self.assertEqual(Measure(measure.id).state, 'draft')
+        # Without the General Prosecutor's office
+        Organization.write([orgs['gpo']], {'active': False})
+        central = create_measure(orgs, investor, issuer='ministry')
+        with self.assertRaisesRegex(MeasureError, "No prosecutor's office"):
+            Measure.submit([central])
+
+    @with_transaction()
+    def test_region_of_project(self):
+        "A measure on a project is in the project's region"
+        Measure = Pool().get('prosecutor.measure')
+        orgs, users, investor, project = setup()
+        with self.assertRaises(MeasureValidationError):
+            create_measure(orgs, investor, issuer='akimat_shymkent',
+                project=project.id, region=region(SHYMKENT).id)
+        measure = create_measure(orgs, investor, issuer='akimat_shymkent',
+            project=project.id, region=region(ASTANA).id)
+        with self.assertRaises(MeasureValidationError):
+            Measure.write([measure], {'region': region(SHYMKENT).id})
+        # The project sets the region in the form
+        measure = Measure(issuer=orgs['akimat_shymkent'],
+            region=region(SHYMKENT))
+        measure.project = project
+        measure.on_change_project()
+        self.assertEqual(measure.region, region(ASTANA))
+
+    @with_transaction()
+    def test_own_prosecutor(self):
+        "A prosecutor's office cannot approve its own measure"
+        pool = Pool()
+        Measure = pool.get('prosecutor.measure')
+        Organization = pool.get('kz.organization')
+        orgs, users, investor, project = setup()
+        committee, = Organization.create([{
+                    'name': "Committee of the GPO",
+                    'kind': 'central_state_body',
+                    'parent': orgs['gpo'].id}])
+        orgs['committee'] = committee
+        Organization.write([orgs['pro_astana']], {'tier': 'regional'})
+        for issuer, values in [
+                ('gpo', {}),
+                ('committee', {}),
+                ('pro_astana', {'project': project.id}),
+                ]:
+            with self.subTest(issuer=issuer):
+                measure = create_measure(orgs, investor, issuer, **values)
+                with self.assertRaisesRegex(
+                        MeasureError, "cannot approve its own measure"):
+                    Measure.submit([measure])
+                measure = Measure(measure.id)
+                self.assertEqual(measure.state, 'draft')
+                self.assertEqual(measure.approvals, ())
+
+    @with_transaction()
+    def test_monitoring_lists(self):
+        "The prosecutors' lists show their kind of measure with the assessment"
+        pool = Pool()
+        Measure = pool.get('prosecutor.measure')
+        ActWindow = pool.get('ir.action.act_window')
+        ModelData = pool.get('ir.model.data')
+        orgs, users, investor, project = setup()
+        measures = {kind: create_measure(orgs, investor, kind=kind)
+            for kind, _ in KINDS}
+        view = ModelData.get_id(
+            'kz_prosecutor_filter', 'measure_view_list_assessment')
+        for action, kind in [
+                ('act_measure_offences', 'administrative_offence'),
+                ('act_measure_tax_audits', 'tax_audit'),
+                ('act_measure_lawsuits', 'lawsuit'),
+                ]:
+            with self.subTest(action=action):
+                action = ActWindow(
+                    ModelData.get_id('kz_prosecutor_filter', action))
+                self.assertEqual(action.res_model, 'prosecutor.measure')
+                domain = PYSONDecoder().decode(action.pyson_domain)
+                self.assertEqual(
+                    [list(c) for c in domain], [['kind', '=', kind]])
+                self.assertEqual(Measure.search(domain), [measures[kind]])
+                self.assertEqual(action.act_window_views[0].view.id, view)
+        arch = Measure.fields_view_get(view, 'tree')['arch']
+        self.assertIn('name="assessment"', arch)
+        self.assertEqual(sorted(ASSESSED_KINDS),
+            ['administrative_offence', 'lawsuit', 'tax_audit'])
+
+    @with_transaction()
+    def test_assessment_required(self):
+        "Lawsuits, tax audits and offence cases are decided with an assessment"
+        pool = Pool()
+        Measure = pool.get('prosecutor.measure')
+        Approval = pool.get('kz.approval')
+        orgs, users, investor, project = setup()
+        for kind in ASSESSED_KINDS:
+            with self.subTest(kind=kind):
+                approved = create_measure(orgs, investor, kind=kind)
+                rejected = create_measure(orgs, investor, kind=kind)
+                Measure.submit([approved, rejected])
+                with as_user(users['gpo']):
+                    approval, = Measure(approved.id).approvals
+                    with self.assertRaisesRegex(MeasureError, "assessment"):
+                        Approval.approve([approval])
+                    Approval.write([approval], {'reason': "No grounds"})
+                    with self.assertRaisesRegex(MeasureError, "assessment"):
+                        Approval.reject([Approval(approval.id)])
+                    self.assertEqual(Approval(approval.id).state, 'pending')
+                    Measure.write([Measure(approved.id)], {
+                            'assessment': 'lawful'})
+                    Approval.write([approval], {'reason': None})
+                    Approval.approve([Approval(approval.id)])
+
+                    approval, = Measure(rejected.id).approvals
+                    Approval.write([approval], {'reason': "Unlawful"})
+                    Measure.write([Measure(rejected.id)], {
+                            'assessment': 'unlawful'})
+                    with self.assertRaisesRegex(MeasureError, "grounds"):
+                        Approval.reject([Approval(approval.id)])
+                    Measure.write([Measure(rejected.id)], {
+                            'assessment_grounds': "Art. 12 is not breached"})
+                    Approval.reject([Approval(approval.id)])
+                approved, rejected = Measure.browse([approved, rejected])
+                self.assertEqual(approved.state, 'approved')
+                self.assertEqual(approved.assessment, 'lawful')
+                self.assertEqual(rejected.state, 'rejected')
+                self.assertEqual(rejected.assessment, 'unlawful')
+        # Other kinds need no assessment
+        other = create_measure(orgs, investor, kind='contract_termination')
+        Measure.submit([other])
+        with as_user(users['gpo']):
+            Approval.approve(list(Measure(other.id).approvals))
+        self.assertEqual(Measure(other.id).state, 'approved')
+
+    @with_transaction()
+    def test_overdue_cron(self):
+        "The daily check flags the late measure and tells the office once"
+        pool = Pool()
+        Measure = pool.get('prosecutor.measure')
+        Approval = pool.get('kz.approval')
+        Deadline = pool.get('kz.deadline')
+        Notification = pool.get('res.notification')
+        orgs, users, investor, project = setup()
+        late, other = [create_measure(orgs, investor, 'akimat_astana',
+                project=project.id) for _ in range(2)]
+        with today(dt.date(2025, 6, 2)):
+            Measure.submit([late, other])
+        self.assertEqual(Measure(late.id).due_date, dt.date(2025, 6, 10))
+        self.assertIn(Measure, list(Deadline.deadline_models()))
+
+        def notifications(user):
+            return Notification.search([
+                    ('user', '=', user.id),
+                    ('model', '=', 'prosecutor.measure'),
+                    ('records', '=', '[%s]' % late.id),
+                    ])
+        with today(dt.date(2025, 6, 11)):
+            Deadline.check_deadlines()
+            Deadline.check_deadlines()
+            self.assertEqual(
+                Measure.search([('deadline_state', '=', 'overdue')]),
+                sorted([Measure(late.id), Measure(other.id)],
+                    key=lambda m: m.id))
+        late = Measure(late.id)
+        self.assertEqual(late.overdue, True)
+        self.assertEqual(late.deadline_escalated, True)
+        notification, = notifications(users['prosecutor'])
+        self.assertIn('Overdue', notification.label)
+        self.assertEqual(notifications(users['prosecutor2']), [])
+
+        # Decided late, the measure is no longer overdue
+        with as_user(users['prosecutor']), today(dt.date(2025, 6, 12)):
+            Approval.approve(list(late.approvals))
+        late = Measure(late.id)
+        self.assertEqual(late.state, 'approved')
+        self.assertEqual(late.overdue, False)
+        self.assertEqual(late.deadline_state, None)
+        with today(dt.date(2025, 6, 13)):
+            Deadline.check_deadlines()
+            self.assertEqual(
+                Measure.search([('deadline_state', '=', 'overdue')]),
+                [Measure(other.id)])
+        self.assertEqual(Measure(late.id).overdue, False)
+        self.assertEqual(len(notifications(users['prosecutor'])), 1)
+        # Returned for rework, it is not overdue either
+        other = Measure(other.id)
+        self.assertEqual(other.overdue, True)
+        other.return_reason = "Attach the inspection act"
+        other.save()
+        with as_user(users['prosecutor']):
+            Measure.return_([Measure(other.id)])
+        self.assertEqual(Measure(other.id).overdue, False)
+
+    @with_transaction()
+    def test_decision_days_setting(self):
+        "The configured decision days set the due date of the submissions"
+        pool = Pool()
+        Measure = pool.get('prosecutor.measure')
+        Configuration = pool.get('kz.configuration')
+        orgs, users, investor, project = setup()
+        Configuration.create([{}])
+        # Monday 2 June 2025; Friday 6 June is Kurban Ait
+        for days, due_date in [
+                (5, dt.date(2025, 6, 10)),
+                (1, dt.date(2025, 6, 3)),
+                (10, dt.date(2025, 6, 17)),
+                ]:
+            with self.subTest(days=days):
+                Configuration.write([Configuration(1)], {
+                        'prosecutor_decision_days': days})
+                measure = create_measure(orgs, investor)
+                with today(dt.date(2025, 6, 2)):
+                    Measure.submit([measure])
+                self.assertEqual(Measure(measure.id).due_date, due_date)
 
 
 del ModuleTestCase

@@ -1,0 +1,18 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+from trytond.pool import Pool, PoolMeta
+
+
+class Approval(metaclass=PoolMeta):
+    __name__ = 'kz.approval'
+
+    @classmethod
+    def _check_decide(cls, approvals):
+        "A measure is decided with its assessment, before the line changes"
+        Measure = Pool().get('prosecutor.measure')
+        super()._check_decide(approvals)
+        measures = [a.origin for a in approvals
+            if isinstance(a.origin, Measure)]
+        if measures:
+            Measure.check_assessment(Measure.browse(measures))
