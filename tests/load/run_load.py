@@ -42,10 +42,12 @@ DEMO_STAFF = ['akimat.astana', 'akimat.shymkent', 'kazinvest', 'authorized',
     'embassy', 'damu.officer', 'damu.manager']
 DEMO_ROLES = {'akimat.astana': 'akimat', 'akimat.shymkent': 'akimat',
     'damu.officer': 'damu', 'damu.manager': 'damumanager'}
-WRITABLE = {
-    'ncip.project': 'description',
-    'ncip.initiative': 'description',
-    'damu.contract': 'activity_code',
+# What each role edits in its lists: (model, field)
+WRITES = {
+    'akimat': [('ncip.project', 'description')],
+    'kazinvest': [('ncip.project', 'description')],
+    'damu': [('damu.contract', 'activity_code')],
+    'damumanager': [('damu.contract', 'activity_code')],
     }
 # The filters a person types in the search bar of each list
 FILTERS = {
@@ -128,6 +130,9 @@ def user_loop(index, args, login, role, available, stats, stop):
         return
     rng = random.Random(index)
     while models and not stop.is_set():
+        if args.think:
+            # A person reads the page before the next action
+            stop.wait(rng.uniform(0.5, 1.5) * args.think)
         model = rng.choice(models)
         domain = rng.choice(FILTERS[model])
         try:
@@ -145,10 +150,11 @@ def user_loop(index, args, login, role, available, stats, stop):
             record = rng.choice(ids)
             timed_call(stats, f'{model} read form', client,
                 f'model.{model}.read', [record], [], {})
-            if rng.random() < 0.2 and model in WRITABLE:
+            writes = dict(WRITES.get(role, []))
+            if rng.random() < 0.2 and model in writes:
                 timed_call(stats, f'{model} write', client,
                     f'model.{model}.write', [record],
-                    {WRITABLE[model]: f'load test {time.time()}'}, {})
+                    {writes[model]: f'load test {time.time()}'}, {})
         except (RPCError, OSError) as error:
             stats.error(model, error)
 
@@ -196,6 +202,9 @@ def main():
     parser.add_argument('--database', default='kz')
     parser.add_argument('--users', type=int, default=50)
     parser.add_argument('--seconds', type=float, default=60)
+    parser.add_argument('--think', type=float, default=0,
+        help="mean pause of a user between two pages, in seconds (0: "
+        "back to back, a stress test)")
     parser.add_argument('--admin-password', default='kz-admin-2026')
     parser.add_argument('--password', default='kz-demo-2026',
         help="password of the staff users (generate.py's and the demo's)")
@@ -223,7 +232,8 @@ def main():
     elapsed = time.monotonic() - start
 
     total = sum(len(v) for v in stats.latencies.values())
-    print(f"{args.users} users, {elapsed:.0f} s, {total} calls, "
+    print(f"{args.users} users (think {args.think:g} s), {elapsed:.0f} s, "
+        f"{total} calls, "
         f"{total / elapsed:.1f} calls/s, {sum(stats.errors.values())} errors")
     print(f"{'operation':32} {'calls':>7} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'p99 ms':>8}")

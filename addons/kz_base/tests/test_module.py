@@ -417,6 +417,42 @@ class KzBaseTestCase(ModuleTestCase):
         self.assertTrue(TestDeadline(other.id).overdue)
 
     @with_transaction()
+    def test_notify_users_email(self):
+        "A notification is mailed to users with an address, once a sender "
+        "is configured"
+        from trytond import config
+        from trytond.modules.kz_base import notification
+        pool = Pool()
+        User = pool.get('res.user')
+        with_mail, without_mail = User.create([
+                {'name': "Mailed", 'login': 'mailed',
+                    'email': 'mailed@example.kz'},
+                {'name': "Unmailed", 'login': 'unmailed'}])
+        sent = []
+        with patch.object(notification, 'send_message_transactional',
+                side_effect=sent.append), \
+                patch.object(config, 'get', side_effect=lambda section,
+                    option, default=None: 'platform@example.kz' if (
+                        section, option) == ('email', 'from') else default):
+            created = notification.notify_users([with_mail, without_mail],
+                "Task overdue", "Task 1 is overdue")
+        self.assertEqual(len(created), 2)
+        message, = sent
+        self.assertEqual(message['To'], 'mailed@example.kz')
+        self.assertEqual(message['From'], 'platform@example.kz')
+        self.assertEqual(message['Subject'], "Task overdue")
+        self.assertIn("Task 1 is overdue", message.get_content())
+        # No sender configured (development): the in-app ones only
+        sent.clear()
+        with patch.object(notification, 'send_message_transactional',
+                side_effect=sent.append), \
+                patch.object(config, 'get', side_effect=lambda section,
+                    option, default=None: '' if (
+                        section, option) == ('email', 'from') else default):
+            notification.notify_users([with_mail], "Again")
+        self.assertEqual(sent, [])
+
+    @with_transaction()
     def test_deadline_notification_survives_crash(self):
         "A check that crashes is redone and still notifies exactly once"
         pool = Pool()

@@ -351,6 +351,24 @@ class ImplementationTestCase(unittest.TestCase):
                             [('deadline_state', '=', state)]))
 
     @with_transaction()
+    def test_task_counts(self):
+        "The list of projects counts their tasks and overdue tasks"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        w = setup_world()
+        project = project_with_roadmap(w)
+        other = create_project(w, name="Empty passport")
+        deadlines = sorted(t.deadline for t in project.tasks)
+        with today(deadlines[2] + dt.timedelta(days=1)):
+            project, other = Project.browse([project.id, other.id])
+            self.assertEqual(project.task_count, 10)
+            # The tasks due before that day, all still planned
+            late = len([d for d in deadlines if d < deadlines[2]
+                    + dt.timedelta(days=1)])
+            self.assertEqual(project.overdue_tasks, late)
+            self.assertEqual((other.task_count, other.overdue_tasks), (0, 0))
+
+    @with_transaction()
     def test_task_validation_and_module3(self):
         "National Chamber validates within 5 wd; then Module 3 (N§65, 68)"
         pool = Pool()
