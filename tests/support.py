@@ -4,11 +4,13 @@ addon and the demo data, a running trytond serving sao, and a headless
 Chromium driven by Playwright."""
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import urllib.request
 
 ROOT = os.environ.get('KZ_ROOT') or os.path.dirname(
@@ -169,3 +171,63 @@ def screenshot(page, name):
     path = os.path.join(ARTIFACTS, f'{name}.png')
     page.screenshot(path=path, full_page=True)
     return path
+
+
+class SaoTestCase(unittest.TestCase):
+    """A browser test case: its own database (DATABASE, with MODULES and
+    the demo data) served by a trytond of its own for the class, and the
+    helpers the sao tests share"""
+    DATABASE = None
+    MODULES = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        create_database(cls.DATABASE, modules=cls.MODULES)
+        cls.server = running_server(cls.DATABASE)
+        cls.url = cls.server.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__(None, None, None)
+        drop_database(cls.DATABASE)
+        super().tearDownClass()
+
+    def proteus(self, user='admin'):
+        "Return proteus' Model on the database as the user"
+        from proteus import Model
+        from proteus import config as pconfig
+        pconfig.set_trytond(
+            database=self.DATABASE, user=user, config_file=config_file())
+        return Model
+
+    def wait_for(self, test, message, timeout=30):
+        "Return the first true result of test(), polled for timeout s"
+        for _ in range(timeout * 2):
+            result = test()
+            if result:
+                return result
+            time.sleep(0.5)
+        self.fail(message)
+
+    @staticmethod
+    def label_pattern(label):
+        return re.compile(r'^\s*%s\s*:?\s*$' % re.escape(label))
+
+    def field(self, scope, label):
+        "Return the visible input of the field with the label"
+        entries = scope.get_by_label(self.label_pattern(label))
+        entries.first.wait_for(state='attached')
+        for entry in entries.all():
+            if entry.is_visible():
+                return entry
+        return entries.first
+
+    def fill_number(self, scope, label, text):
+        """Type into an Integer, Float or Numeric: sao swaps its text input
+        for a number input when it gets the focus"""
+        self.field(scope, label).click()
+        entry = scope.get_by_label(self.label_pattern(label)).and_(
+            scope.locator('input[type=number]:visible'))
+        entry.fill(text)
+        entry.press('Tab')

@@ -2,25 +2,15 @@
 """Browser test of the green corridor: the authorized body sees the Annex 1
 score breakdown of a project."""
 import re
-import unittest
 
 from tests import support
 
 DATABASE = 'test_browser_corridor'
 
 
-class GreenCorridorTestCase(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        support.create_database(DATABASE, modules=['kz_green_corridor'])
-        cls.server = support.running_server(DATABASE)
-        cls.url = cls.server.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-        support.drop_database(DATABASE)
+class GreenCorridorTestCase(support.SaoTestCase):
+    DATABASE = DATABASE
+    MODULES = ['kz_green_corridor']
 
     def test_authorized_sees_score_breakdown(self):
         "The authorized body sees the score breakdown of the demo project"

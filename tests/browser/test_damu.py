@@ -1,26 +1,15 @@
 # This file is part of the KZ Investment Platform.
 """Browser test: a Damu monitoring officer opens the contracts list and a
 monitoring; a bank user sees only its own bank's contracts."""
-import unittest
 
 from tests import support
 
 DATABASE = 'test_browser_damu'
 
 
-class SaoDamuTestCase(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        support.create_database(
-            DATABASE, modules=['kz_base', 'kz_damu_monitoring'])
-        cls.server = support.running_server(DATABASE)
-        cls.url = cls.server.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-        support.drop_database(DATABASE)
+class SaoDamuTestCase(support.SaoTestCase):
+    DATABASE = DATABASE
+    MODULES = ['kz_base', 'kz_damu_monitoring']
 
     def test_officer_contracts_and_monitoring(self):
         "The officer lists the contracts and opens a monitoring"

@@ -4,8 +4,6 @@ sao (with its indicative cost), creates its initiative and hands it over to
 the akimat of Astana; it sees only its own initiatives, cannot use the
 akimat's buttons and writes in the discussion of the initiative."""
 import re
-import time
-import unittest
 from decimal import Decimal
 
 from playwright.sync_api import expect
@@ -15,48 +13,14 @@ from tests import support
 DATABASE = 'test_browser_ncip1'
 
 
-class SaoNcipAttractionTestCase(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        support.create_database(DATABASE, modules=['kz_base', 'kz_ncip'])
-        cls.server = support.running_server(DATABASE)
-        cls.url = cls.server.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-        support.drop_database(DATABASE)
-
-    def proteus(self):
-        from proteus import Model
-        from proteus import config as pconfig
-        pconfig.set_trytond(
-            database=DATABASE, config_file=support.config_file())
-        return Model
-
-    def wait_for(self, test, message, timeout=30):
-        for _ in range(timeout * 2):
-            result = test()
-            if result:
-                return result
-            time.sleep(0.5)
-        self.fail(message)
+class SaoNcipAttractionTestCase(support.SaoTestCase):
+    DATABASE = DATABASE
+    MODULES = ['kz_base', 'kz_ncip']
 
     def save(self, page):
         page.locator('#tabcontent button[title^="Save"]:visible').first \
             .click()
         page.wait_for_timeout(1000)
-
-    def field(self, tab, label):
-        "Return the visible input of the field with the label"
-        entries = tab.get_by_label(
-            re.compile(r'^\s*%s\s*:?\s*$' % re.escape(label)))
-        entries.first.wait_for(state='attached')
-        for entry in entries.all():
-            if entry.is_visible():
-                return entry
-        return entries.first
 
     def fill_many2one(self, tab, label, text):
         "Type into a Many2One; pick the record if sao asks which one"
@@ -71,16 +35,6 @@ class SaoNcipAttractionTestCase(unittest.TestCase):
             if not dialog.count():
                 break
             dialog.locator('tbody tr', has_text=text).first.dblclick()
-
-    def fill_number(self, tab, label, text):
-        """Type into an Integer, Float or Numeric: sao swaps its text input
-        for a number input when it gets the focus"""
-        self.field(tab, label).click()
-        entry = tab.get_by_label(
-            re.compile(r'^\s*%s\s*:?\s*$' % re.escape(label))).and_(
-            tab.locator('input[type=number]:visible'))
-        entry.fill(text)
-        entry.press('Tab')
 
     def new_record(self, tab):
         tab.locator('button[title^="New"]').first.click()

@@ -6,7 +6,6 @@ approval; it does not see other regions' projects."""
 import datetime as dt
 import re
 import time
-import unittest
 
 from playwright.sync_api import expect
 
@@ -18,25 +17,9 @@ RESPONSIBLE = "Project office"
 STAGES = [("Pre-investment", 5), ("Investment", 4), ("Post-investment", 1)]
 
 
-class SaoNcipImplementationTestCase(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        support.create_database(DATABASE, modules=['kz_base', 'kz_ncip'])
-        cls.server = support.running_server(DATABASE)
-        cls.url = cls.server.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-        support.drop_database(DATABASE)
-
-    def proteus(self):
-        from proteus import Model
-        from proteus import config as pconfig
-        pconfig.set_trytond(
-            database=DATABASE, config_file=support.config_file())
-        return Model
+class SaoNcipImplementationTestCase(support.SaoTestCase):
+    DATABASE = DATABASE
+    MODULES = ['kz_base', 'kz_ncip']
 
     def project_state(self, name):
         Model = self.proteus()
@@ -49,14 +32,6 @@ class SaoNcipImplementationTestCase(unittest.TestCase):
                 return
             time.sleep(0.5)
         self.fail(f"{name} did not reach {state}")
-
-    def wait_for(self, test, message, timeout=30):
-        for _ in range(timeout * 2):
-            result = test()
-            if result:
-                return result
-            time.sleep(0.5)
-        self.fail(message)
 
     @staticmethod
     def rpc(method):

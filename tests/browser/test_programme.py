@@ -5,8 +5,6 @@ organisation from its organisation), adds an investment niche and submits
 it; the authorized body approves it in sao. The akimat of Shymkent does not
 see it."""
 import re
-import time
-import unittest
 from decimal import Decimal
 
 from playwright.sync_api import expect
@@ -26,53 +24,9 @@ INDUSTRY = "27.90"
 AMOUNT = Decimal('12000000000')
 
 
-class SaoProgrammeTestCase(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        support.create_database(DATABASE, modules=['kz_base', 'kz_ncip'])
-        cls.server = support.running_server(DATABASE)
-        cls.url = cls.server.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-        support.drop_database(DATABASE)
-
-    def proteus(self, user='admin'):
-        from proteus import Model
-        from proteus import config as pconfig
-        pconfig.set_trytond(
-            database=DATABASE, user=user, config_file=support.config_file())
-        return Model
-
-    def wait_for(self, test, message, timeout=30):
-        for _ in range(timeout * 2):
-            result = test()
-            if result:
-                return result
-            time.sleep(0.5)
-        self.fail(message)
-
-    def field(self, scope, label):
-        "Return the visible input of the field with the label"
-        entries = scope.get_by_label(
-            re.compile(r'^\s*%s\s*:?\s*$' % re.escape(label)))
-        entries.first.wait_for(state='attached')
-        for entry in entries.all():
-            if entry.is_visible():
-                return entry
-        return entries.first
-
-    def fill_number(self, scope, label, text):
-        """Type into an Integer, Float or Numeric: sao swaps its text input
-        for a number input when it gets the focus"""
-        self.field(scope, label).click()
-        entry = scope.get_by_label(
-            re.compile(r'^\s*%s\s*:?\s*$' % re.escape(label))).and_(
-            scope.locator('input[type=number]:visible'))
-        entry.fill(text)
-        entry.press('Tab')
+class SaoProgrammeTestCase(support.SaoTestCase):
+    DATABASE = DATABASE
+    MODULES = ['kz_base', 'kz_ncip']
 
     def find_programme(self, user='admin'):
         Model = self.proteus(user)

@@ -4,8 +4,6 @@ submits a restrictive measure, which is routed to the prosecutor's office of
 Astana; prosecutor.astana approves it in sao and the measure is in effect.
 The prosecutor of another region (Shymkent) does not see it."""
 import re
-import time
-import unittest
 from decimal import Decimal
 
 from playwright.sync_api import expect
@@ -17,43 +15,9 @@ ASTANA = '710000000'
 SHYMKENT = '790000000'
 
 
-class SaoProsecutorTestCase(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        support.create_database(DATABASE, modules=['kz_prosecutor_filter'])
-        cls.server = support.running_server(DATABASE)
-        cls.url = cls.server.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-        support.drop_database(DATABASE)
-
-    def proteus(self, user='admin'):
-        from proteus import Model
-        from proteus import config as pconfig
-        pconfig.set_trytond(
-            database=DATABASE, user=user, config_file=support.config_file())
-        return Model
-
-    def wait_for(self, test, message, timeout=30):
-        for _ in range(timeout * 2):
-            result = test()
-            if result:
-                return result
-            time.sleep(0.5)
-        self.fail(message)
-
-    def field(self, scope, label):
-        "Return the visible input of the field with the label"
-        entries = scope.get_by_label(
-            re.compile(r'^\s*%s\s*:?\s*$' % re.escape(label)))
-        entries.first.wait_for(state='attached')
-        for entry in entries.all():
-            if entry.is_visible():
-                return entry
-        return entries.first
+class SaoProsecutorTestCase(support.SaoTestCase):
+    DATABASE = DATABASE
+    MODULES = ['kz_prosecutor_filter']
 
     def prepare(self):
         """Two projects, in Astana and Shymkent; each akimat submits a

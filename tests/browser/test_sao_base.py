@@ -1,25 +1,15 @@
 # This file is part of the KZ Investment Platform.
 """Browser test: an administrator logs into sao, opens the Investment
 Platform menu and the list of regions."""
-import unittest
 
 from tests import support
 
 DATABASE = 'test_browser_base'
 
 
-class SaoBaseTestCase(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        support.create_database(DATABASE)
-        cls.server = support.running_server(DATABASE)
-        cls.url = cls.server.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-        support.drop_database(DATABASE)
+class SaoBaseTestCase(support.SaoTestCase):
+    DATABASE = DATABASE
+    MODULES = None
 
     def test_admin_opens_regions(self):
         "The administrator sees the Investment Platform menu and 20 regions"

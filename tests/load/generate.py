@@ -12,7 +12,6 @@ skipped.  Run with python -O (asserts make browsing O(n²)):
 import argparse
 import datetime as dt
 import random
-import sys
 import time
 from decimal import Decimal
 
