@@ -214,6 +214,13 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
         'ncip.roadmap.deadline_change', 'task', "Deadline Changes",
         readonly=True)
     counter = fields.Function(fields.Integer("Tasks"), 'get_counter')
+    # One series per colour of the dashboard graphs (N§61)
+    overdue_counter = fields.Function(
+        fields.Integer("Overdue"), 'get_state_counter')
+    warning_counter = fields.Function(
+        fields.Integer("Due Soon"), 'get_state_counter')
+    ok_counter = fields.Function(
+        fields.Integer("On Time"), 'get_state_counter')
 
     del _plan
 
@@ -283,6 +290,9 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
 
     def get_counter(self, name):
         return 1
+
+    def get_state_counter(self, name):
+        return int(self.deadline_state == name[:-len('_counter')])
 
     def get_stage_kind(self, name):
         return self.stage.kind if self.stage else None

@@ -347,6 +347,12 @@ class ImplementationTestCase(unittest.TestCase):
                     task = Task(task.id)
                     self.assertEqual(task.deadline_state, state)
                     self.assertEqual(task.deadline_colour, colour)
+                    # The series of the dashboard graph by region
+                    self.assertEqual(
+                        [task.overdue_counter, task.warning_counter,
+                            task.ok_counter],
+                        [int(state == s) for s in [
+                                'overdue', 'warning', 'ok']])
                     self.assertIn(task, Task.search(
                             [('deadline_state', '=', state)]))
 
