@@ -7,13 +7,16 @@ import logging
 import time
 from collections import defaultdict
 
+from sql import Cast, Column, Values
 from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -198,34 +201,68 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
         # The banks only read the lines: the import alone writes them
         with without_check_access():
             Line.delete(Line.search([('report', '=', report.id)]))
-            Line.create(to_create)
+        cls._insert_lines(to_create)
         debt_date = next_month(report.period) - dt.timedelta(days=1)
         cls._update_contract_debts(updates, debt_date)
         return len(to_create)
 
     @classmethod
+    def _insert_lines(cls, vlist):
+        """Insert the lines in batches of one INSERT: annex4.read has
+        validated and normalised every value, and a bank file has tens of
+        thousands of rows that the ORM would validate again one by one"""
+        pool = Pool()
+        Line = pool.get('damu.bank.report.line')
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        table = Line.__table__()
+        names = ['report', 'sheet_row', 'contract'] + annex4.FIELD_NAMES
+        columns = [Column(table, n) for n in names] + [
+            table.create_uid, table.create_date]
+        size = backend.MAX_QUERY_PARAMS // len(columns)
+        for sub_vlist in grouped_slice(vlist, size):
+            cursor.execute(*table.insert(columns, [
+                        [values.get(n) for n in names]
+                        + [transaction.user, CurrentTimestamp()]
+                        for values in sub_vlist]))
+
+    @classmethod
     def _update_contract_debts(cls, updates, debt_date):
-        """Write the reported debt on the contracts: one UPDATE per contract
-        (a bank report updates tens of thousands of contracts; the ORM
-        write costs a read and a validation per record)"""
+        """Write the reported debt on the contracts in batches of one
+        UPDATE ... FROM (VALUES ...) (a bank report updates tens of
+        thousands of contracts; the ORM write costs a read and a
+        validation per record)"""
         pool = Pool()
         Contract = pool.get('damu.contract')
         transaction = Transaction()
         cursor = transaction.connection.cursor()
         table = Contract.__table__()
-        columns = [table.outstanding_debt, table.overdue_principal,
-            table.principal_overdue_days, table.interest_overdue_days,
-            table.guarantee_balance, table.debt_date, table.write_date,
-            table.write_uid]
-        for contract_id, values in updates.items():
-            cursor.execute(*table.update(columns, [
-                        values['outstanding_debt'],
-                        values['overdue_principal'],
-                        values['principal_overdue_days'],
-                        values['interest_overdue_days'],
-                        values.get('guarantee_obligation'),
-                        debt_date, CurrentTimestamp(), transaction.user,
-                        ], where=table.id == contract_id))
+        # (contract column, row value, SQL type): the types, for the
+        # columns of VALUES that are all NULL
+        targets = [
+            (table.outstanding_debt, 'outstanding_debt', 'NUMERIC'),
+            (table.overdue_principal, 'overdue_principal', 'NUMERIC'),
+            (table.principal_overdue_days, 'principal_overdue_days',
+                'INTEGER'),
+            (table.interest_overdue_days, 'interest_overdue_days',
+                'INTEGER'),
+            (table.guarantee_balance, 'guarantee_obligation', 'NUMERIC'),
+            ]
+        size = backend.MAX_QUERY_PARAMS // (len(targets) + 1)
+        for sub_updates in grouped_slice(list(updates.items()), size):
+            values = Values([[contract_id] + [v.get(k) for _, k, _ in targets]
+                    for contract_id, v in sub_updates])
+            source = [Column(values, 'column%s' % i)
+                for i in range(1, len(targets) + 2)]
+            cursor.execute(*table.update(
+                    [t for t, _, _ in targets] + [
+                        table.debt_date, table.write_date, table.write_uid],
+                    [Cast(c, sql_type) for c, (_, _, sql_type) in zip(
+                            source[1:], targets)] + [
+                        Cast(debt_date, 'DATE'), CurrentTimestamp(),
+                        transaction.user],
+                    from_=[values],
+                    where=table.id == Cast(source[0], 'INTEGER')))
         # The records read before must see the new values
         transaction.counter += 1
         for cache in transaction.cache.values():
