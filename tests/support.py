@@ -2,6 +2,7 @@
 """Helpers for tests that need a whole platform: a database with every
 addon and the demo data, a running trytond serving sao, and a headless
 Chromium driven by Playwright."""
+import atexit
 import contextlib
 import os
 import re
@@ -64,6 +65,20 @@ def create_database(name, modules=None):
 
 def drop_database(name):
     subprocess.run(_pg('dropdb', '--if-exists', '--force', name), check=True)
+
+
+_DEMO_DATABASES = set()
+
+
+def demo_database(name='test_integration_demo'):
+    """Return the name of a database with every addon and the demo data,
+    created once per test process (the integration suite shares it) and
+    dropped when the process ends"""
+    if name not in _DEMO_DATABASES:
+        create_database(name)
+        _DEMO_DATABASES.add(name)
+        atexit.register(drop_database, name)
+    return name
 
 
 def free_port():

@@ -2,7 +2,7 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 from trytond.exceptions import UserError
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class InvalidBIN(ValidationError):
@@ -30,4 +30,8 @@ class DecisionRequestError(UserError):
 
 
 class UploadError(UserError):
+    pass
+
+
+class ClientWriteError(AccessError):
     pass

@@ -2,13 +2,30 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 import datetime as dt
+import logging
+import random
+import secrets
 import time
+
+from sql.aggregate import Count
 
 from trytond.cache import Cache
 from trytond import config
+from trytond.exceptions import RateLimitException
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
+
+logger = logging.getLogger(__name__)
+_DUMMY_HASH = None
+
+
+def _dummy_hash(User):
+    "Return a hash of a random password made by the configured scheme"
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = User.hash_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
 
 
 class User(metaclass=PoolMeta):
@@ -28,21 +45,99 @@ class User(metaclass=PoolMeta):
 
     @classmethod
     def get_login(cls, login, parameters):
-        transaction = Transaction()
-        queued = len(transaction._atexit)
-        try:
-            return super().get_login(login, parameters)
-        finally:
-            if not config.getboolean(
-                    'kz', 'failed_login_sleep', default=False):
-                # trytond delays each login by sleeping up to 2**n seconds
-                # inside the worker once the request is done: a burst of
-                # failed logins then holds every worker and stalls all
-                # users.  The attempt counter still refuses the login
-                # after [session] max_attempt failures (HTTP 429).
-                transaction._atexit[queued:] = [
-                    entry for entry in transaction._atexit[queued:]
-                    if entry[0] is not time.sleep]
+        """Return the user id if the parameters authenticate the login.
+
+        trytond counts failed logins per login: six wrong passwords from
+        anywhere lock the user out.  Here failures count per source
+        instead, never per login (issue 12):
+
+        - with a valid device cookie (the browser logged in as this user
+          before), only the failures of that cookie count, against
+          [session] max_attempt;
+        - without one, the failures of the IP address count against [kz]
+          login_max_attempt_address, and those of its network ([session]
+          ip_network_4/6) against [session] max_attempt_ip_network.
+
+        A source over its limit gets HTTP 429 (RateLimitException) and its
+        further tries keep it refused; the user still logs in from a clean
+        source or with his device cookie.  The authentication methods are
+        tried as trytond does ([session] authentications)."""
+        pool = Pool()
+        LoginAttempt = pool.get('res.user.login.attempt')
+        UserDevice = pool.get('res.user.device')
+        parameters = parameters.copy()
+
+        device_cookie = UserDevice.get_valid_cookie(
+            login, parameters.get('device_cookie'))
+        parameters['device_cookie'] = device_cookie
+        if device_cookie:
+            count = LoginAttempt.kz_count_device(device_cookie)
+            limit = config.getint('session', 'max_attempt', default=5)
+        else:
+            if LoginAttempt.count_ip() > config.getint(
+                    'session', 'max_attempt_ip_network', default=300):
+                # Not added: the goal is to stop a flood
+                raise RateLimitException()
+            count = LoginAttempt.kz_count_address()
+            limit = cls.kz_max_attempt_address()
+        if count > limit:
+            LoginAttempt.add(login, device_cookie)
+            raise RateLimitException()
+        if config.getboolean('kz', 'failed_login_sleep', default=False):
+            # trytond delays each login by sleeping up to 2**n seconds
+            # inside the worker once the request is done: a burst of
+            # failed logins then holds every worker and stalls all users.
+            Transaction().atexit(
+                time.sleep, random.randint(0, 2 ** min(count, 10) - 1))
+        user_id = cls._kz_authenticate(login, parameters)
+        if user_id:
+            LoginAttempt.kz_remove(login, device_cookie)
+            return user_id
+        LoginAttempt.add(login, device_cookie)
+
+    @classmethod
+    def kz_max_attempt_address(cls):
+        "Failed logins an IP address may make without a device cookie"
+        return config.getint('kz', 'login_max_attempt_address',
+            default=config.getint('session', 'max_attempt', default=5))
+
+    @classmethod
+    def _kz_authenticate(cls, login, parameters):
+        "Return the user id the authentication methods agree on, or None"
+        for methods in config.get(
+                'session', 'authentications', default='password').split(','):
+            user_ids = set()
+            for method in methods.split('+'):
+                if user_ids:
+                    try:
+                        method, options = method.split('?', 1)
+                    except ValueError:
+                        options = []
+                    else:
+                        options = options.split(':')
+                    if cls._check_login_options(options, login, parameters):
+                        continue
+                try:
+                    func = getattr(cls, '_login_%s' % method)
+                except AttributeError:
+                    logger.info('Missing login method: %s', method)
+                    break
+                user_ids.add(func(login, parameters))
+                if len(user_ids) != 1 or not all(user_ids):
+                    break
+            if len(user_ids) == 1 and all(user_ids):
+                return user_ids.pop()
+
+    @classmethod
+    def _login_password(cls, login, parameters):
+        """An unknown or inactive login verifies the password against a
+        dummy hash of the same scheme: the answer takes as long as for an
+        existing login, so logins cannot be enumerated by timing."""
+        if 'password' in parameters:
+            user_id, password_hash, _ = cls._get_login(login)
+            if not (user_id and password_hash):
+                cls.check_password(parameters['password'], _dummy_hash(cls))
+        return super()._login_password(login, parameters)
 
     @classmethod
     def on_modification(cls, mode, users, field_names=None):
@@ -96,3 +191,47 @@ class LoginAttempt(metaclass=PoolMeta):
         if window is None:
             window = config.getint('session', 'timeout')
         return dt.datetime.now() - dt.timedelta(seconds=window)
+
+    @classmethod
+    def _kz_address(cls):
+        ip_address, _ = Transaction().remote_address()
+        return str(ip_address) if ip_address else None
+
+    @classmethod
+    def kz_count_address(cls):
+        """Return the failures of the request's IP address made without a
+        valid device cookie, whatever the login"""
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        cursor.execute(*table.select(Count(),
+                where=(table.ip_address == cls._kz_address())
+                & (table.device_cookie == None)  # noqa: E711
+                & (table.create_date >= cls.delay())))
+        return cursor.fetchone()[0]
+
+    @classmethod
+    def kz_count_device(cls, device_cookie):
+        "Return the failures made with the device cookie"
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        cursor.execute(*table.select(Count(),
+                where=(table.device_cookie == device_cookie)
+                & (table.create_date >= cls.delay())))
+        return cursor.fetchone()[0]
+
+    @classmethod
+    def kz_remove(cls, login, device_cookie=None):
+        """Forget the failures a successful login made good: those of its
+        device cookie, or those of the login from the same IP address.
+        The failures of other sources on the login stay counted, and so
+        do those of the address on other logins (logging into one's own
+        account does not buy more guesses on others)."""
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        if device_cookie:
+            where = table.device_cookie == device_cookie
+        else:
+            where = ((table.login == login[:cls.login.size])
+                & (table.device_cookie == None)  # noqa: E711
+                & (table.ip_address == cls._kz_address()))
+        cursor.execute(*table.delete(where=where))

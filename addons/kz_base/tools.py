@@ -11,3 +11,13 @@ def rec_name_domain(clause, names):
     else:
         bool_op = 'OR'
     return [bool_op] + [(n, operator, operand, *extra) for n in names]
+
+
+def not_in_groups(*xml_ids):
+    """PYSON true when the user is in none of the kz_base groups: the
+    fields only these roles fill are read-only for the others, in the
+    client and, through the guard, on the server"""
+    from trytond.pyson import Eval, Id, Or
+    groups = Eval('context', {}).get('groups', [])
+    return ~Or(*(Id('kz_base', x).in_(groups) for x in xml_ids)) \
+        if len(xml_ids) > 1 else ~Id('kz_base', xml_ids[0]).in_(groups)

@@ -12,9 +12,17 @@ files calls it first.
 
 The limits come from the [kz] section of the trytond configuration
 (upload_max_size, upload_max_uncompressed in bytes, upload_max_entries);
-a module may pass its own, e.g. those of its settings."""
+a module may pass its own, e.g. those of its settings.
+
+XlsxRows then reads the rows of a checked .xlsx one by one, so that
+the caller can stop at a row limit, and gives the text of a numeric value
+that openpyxl cannot read instead of failing on the whole file."""
 import io
 import zipfile
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 
 from trytond import config
 from trytond.i18n import gettext
@@ -111,3 +119,70 @@ def _scan(archive, info, filename, unpacked, max_uncompressed):
                         filename=filename, part=info.filename))
             tail = window[-OVERLAP:]
     return unpacked
+
+
+class _SheetParser(WorkSheetParser):
+    """openpyxl's parser of the rows of a sheet, keeping the text of a
+    number it cannot read ("NaN", "Infinity", "1e99999" as a value of a
+    numeric cell) instead of failing on the whole file: the caller then
+    refuses that cell with its row and column."""
+
+    def parse_cell(self, element):
+        try:
+            return super().parse_cell(element)
+        except (ValueError, OverflowError):
+            if element.get('t', 'n') not in {'n', 'd'}:
+                raise
+            coordinate = element.get('r')
+            if coordinate:
+                row, column = coordinate_to_tuple(coordinate)
+            else:
+                # the parent counted the cell before failing on its value
+                row, column = self.row_counter, self.col_counter
+            return {'row': row, 'column': column,
+                'value': element.findtext(VALUE_TAG), 'data_type': 'n',
+                'style_id': 0}
+
+
+class XlsxRows:
+    """The rows of the first sheet of an .xlsx (checked first by
+    check_xlsx_upload), read one by one as the sheet's XML is parsed:
+    nothing is read ahead, so a caller that stops at a row limit never
+    holds the rest of the file.
+
+    Iterating yields (row number, cells) for the rows present in the file;
+    cells holds the values of the first `columns` columns (None for an
+    empty cell) as openpyxl gives them (str, int, float, datetime, bool),
+    except that a numeric value openpyxl cannot read is given as its text.
+    declared_rows is the number of rows the sheet declares (None if it
+    does not).  A damaged workbook raises the exceptions of openpyxl and
+    zipfile."""
+
+    def __init__(self, data, columns):
+        self.columns = columns
+        self.workbook = load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            self.sheet = self.workbook.worksheets[0]
+            # From the sheet's dimension, absent in some writers
+            self.declared_rows = self.sheet.max_row
+        except Exception:
+            self.workbook.close()
+            raise
+
+    def __iter__(self):
+        sheet, workbook = self.sheet, self.workbook
+        try:
+            with sheet._get_source() as source:
+                parser = _SheetParser(source, sheet._shared_strings,
+                    data_only=True, epoch=workbook.epoch,
+                    date_formats=workbook._date_formats,
+                    timedelta_formats=workbook._timedelta_formats)
+                for number, row in parser.parse():
+                    cells = [None] * self.columns
+                    for cell in row:
+                        if 1 <= cell['column'] <= self.columns:
+                            cells[cell['column'] - 1] = cell['value']
+                    yield number, cells
+        finally:
+            workbook.close()

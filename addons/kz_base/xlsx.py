@@ -1,17 +1,54 @@
 # This file is part of the KZ Investment Platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
-"A report that writes an Excel workbook with openpyxl"
+"""A report that writes an Excel workbook with openpyxl, and the one helper
+every .xlsx writer of the platform appends its rows with (text_cell,
+append_row): a text from the data never becomes a formula."""
 import datetime as dt
 from decimal import Decimal
 from io import BytesIO
 
 from lxml import etree
 from openpyxl import Workbook
+from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Font
 
+from trytond.config import config
+from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.report import Report
+
+from .service import ExportTooLarge
+
+# A text starting with one of these is taken as a formula by a spreadsheet
+# (openpyxl writes a text starting with "=" as one; Excel and LibreOffice
+# evaluate "+", "-" and "@" when the cell is edited or the text pasted,
+# and some programs strip a leading tab or carriage return first)
+FORMULA_PREFIXES = ('=', '+', '-', '@', '\t', '\r')
+
+
+def text_cell(sheet, value):
+    """Return what to append to sheet for value: value itself, or for a
+    text a spreadsheet could evaluate (a formula prefix or an error code
+    such as "#N/A"), a text cell with the quote prefix.
+
+    The cell shows the text as it is, is stored as a string (data type
+    's', never a formula) and stays a text when it is edited in Excel or
+    LibreOffice.  Numbers (negative ones too), dates and booleans are
+    returned unchanged.  Works for normal and write-only sheets."""
+    if isinstance(value, str) and (
+            value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES):
+        cell = Cell(sheet, row=1, column=1)
+        cell.value = value
+        cell.data_type = 's'
+        cell.quotePrefix = True
+        return cell
+    return value
+
+
+def append_row(sheet, values):
+    "Append the values to sheet as a row, the texts through text_cell"
+    sheet.append([text_cell(sheet, v) for v in values])
 
 
 class XlsxReport(Report):
@@ -43,13 +80,13 @@ class XlsxReport(Report):
             sheet = workbook.create_sheet(
                 ''.join(c for c in title if c not in '[]:*?/\\')[:31]
                 or str(index))
-            sheet.append([title])
+            append_row(sheet, [title])
             sheet['A1'].font = Font(bold=True)
-            sheet.append(headers)
+            append_row(sheet, headers)
             for cell in sheet[2]:
                 cell.font = Font(bold=True)
             for row in rows:
-                sheet.append([cls.cell(v) for v in row])
+                append_row(sheet, [cls.cell(v) for v in row])
             for column, name in zip(sheet.columns, headers):
                 width = max([len(str(name))] + [
                         len(str(c.value)) for c in column[2:]
@@ -105,6 +142,13 @@ class ListXlsx(XlsxReport):
     @classmethod
     def get_rows(cls, records, data):
         Model = Pool().get(data['model'])
+        # A report runs in a web worker: the rows are bounded ([kz]
+        # xlsx_max_rows, 0: none) and the user is asked to filter
+        maximum = config.getint('kz', 'xlsx_max_rows', default=10000)
+        if maximum and len(records) > maximum:
+            raise ExportTooLarge(gettext(
+                    'kz_base.msg_service_export_too_large',
+                    maximum=maximum, count=len(records)))
         names = cls.list_fields(Model)
         Model.read([r.id for r in records], names)
         rows = []

@@ -4,6 +4,7 @@
 """The banks' monthly report on current monitoring (Annex 4, D§21)."""
 import datetime as dt
 import logging
+import os
 import time
 from collections import defaultdict
 
@@ -26,6 +27,21 @@ from .exceptions import (
 
 logger = logging.getLogger(__name__)
 AMOUNT = dict(digits=(16, 2))
+# The message of each reason annex4 gives for a refused cell
+CELL_MESSAGES = {
+    'required': 'msg_import_cell_required',
+    'number': 'msg_import_cell_number',
+    'negative': 'msg_import_cell_negative',
+    'date': 'msg_import_cell_date',
+    'bin': 'msg_import_cell_bin',
+    'not_finite': 'msg_annex4_cell_not_finite',
+    'range': 'msg_annex4_cell_range',
+    'whole': 'msg_annex4_cell_not_whole',
+    'over_bound': 'msg_annex4_cell_over_bound',
+    }
+# The longest line of a rejected row shown in the wizard (its file has it
+# whole): a cell of the file may hold thousands of characters
+ERROR_LINE_LENGTH = 500
 
 
 def first_of_month(date):
@@ -374,6 +390,12 @@ class BankReportUpload(ModelSQL, ModelView):
             ('read', "Read"),
             ('failed', "Failed"),
             ], "State", readonly=True, required=True)
+    rejected = fields.Integer("Rejected Rows", readonly=True)
+    errors_file = fields.Binary("File of Rejected Rows",
+        filename='errors_filename', readonly=True,
+        help="Every rejected row of the file with its reasons.")
+    errors_filename = fields.Char("Name of the File of Rejected Rows",
+        readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -404,6 +426,19 @@ class BankReportUpload(ModelSQL, ModelView):
                 without_check_access():
             cls.write([cls(upload_id)], values)
             transaction.commit()
+
+    @classmethod
+    def create_read(cls, bank, period, filename, **values):
+        """Return the id of a new upload of a file read, created in the
+        current transaction: kept only if the import ends without error"""
+        with without_check_access():
+            upload, = cls.create([dict(values,
+                        bank=bank.id,
+                        period=first_of_month(period),
+                        filename=filename,
+                        state='read',
+                        )])
+        return upload.id
 
 
 class ImportAnnex4(Wizard):
@@ -460,6 +495,13 @@ class ImportAnnex4(Wizard):
                     bank=bank.rec_name))
 
     def _read(self):
+        """Return (valid rows, [(sheet row, reasons)]) of the file
+
+        The reasons of the rejected rows are shown in the wizard up to
+        the configured number (_show_errors) and all written to a file of
+        rejected rows, given by the wizard and kept on the upload record.
+        A file refused whole (damaged, too many rows) raises before
+        anything is written but the state of its upload record."""
         pool = Pool()
         Configuration = pool.get('kz.configuration')
         Upload = pool.get('damu.bank.report.upload')
@@ -470,42 +512,51 @@ class ImportAnnex4(Wizard):
             raise ImportFileError(gettext(
                     'kz_damu_monitoring.msg_import_file_missing'))
         started = time.monotonic()
-        # Only a file big enough to report progress gets an upload record
-        upload = []
+        # A file big enough to report progress gets an upload record at
+        # once, committed; a file with rejected rows gets one at the end
+        reported = []
+        # The rejected rows of the file are recorded once: the valid rows
+        # are imported by reading the file again
+        recorded = bool(self.done.errors_filename)
 
         def progress(row, total):
             logger.info("Annex 4 %s: %s/%s rows read in %.1fs",
                 self.start.filename, row, total or '?',
                 time.monotonic() - started)
-            if not upload:
-                upload.append(Upload.start(self.start.bank,
-                        self.start.period, self.start.filename))
-            Upload.update(upload[0], rows_read=row, rows_total=total,
+            if not self.done.upload:
+                self.done.upload = Upload.start(self.start.bank,
+                    self.start.period, self.start.filename)
+            reported.append(row)
+            Upload.update(self.done.upload.id, rows_read=row,
+                rows_total=total,
                 progress=min(row / total, 1) if total else None)
         try:
             rows, errors = annex4.read(bytes(data),
                 config.damu_max_upload_mb * 1024 * 1024,
                 config.damu_max_uncompressed_mb * 1024 * 1024,
-                progress=progress, filename=self.start.filename)
+                progress=progress, filename=self.start.filename,
+                max_rows=config.damu_max_rows,
+                max_amount=config.damu_max_amount)
         except annex4.FileError as error:
-            if upload:
-                Upload.update(upload[0], state='failed')
+            if reported:
+                Upload.update(self.done.upload.id, state='failed')
+            message_id, values = error.args
             raise ImportFileError(gettext(
-                    'kz_damu_monitoring.' + error.args[0],
-                    filename=self.start.filename or ''))
+                    'kz_damu_monitoring.' + message_id,
+                    filename=self.start.filename or '', **values))
         except Exception:
-            if upload:
-                Upload.update(upload[0], state='failed')
+            if reported:
+                Upload.update(self.done.upload.id, state='failed')
             raise
-        if upload:
-            Upload.update(upload[0], state='read', progress=1,
-                rows_read=len(rows) + len(errors),
-                rows_total=len(rows) + len(errors))
+        labels = self._column_labels()
+        limit = pool.get('ir.lang').get().format_number(
+            config.damu_max_amount, digits=0)
         messages = []
         for sheet_row, row_errors in errors:
             messages.append((sheet_row, '; '.join(
-                        gettext('kz_damu_monitoring.msg_import_cell_'
-                            + reason, column=column)
+                        gettext('kz_damu_monitoring.'
+                            + CELL_MESSAGES[reason],
+                            column=labels[column], limit=limit)
                         for column, reason in row_errors)))
         bad = {r for r, _ in messages}
         unknown = Pool().get('damu.bank.report').check_rows(
@@ -517,7 +568,58 @@ class ImportAnnex4(Wizard):
             raise ImportFileError(gettext(
                     'kz_damu_monitoring.msg_import_file_empty',
                     filename=self.start.filename or ''))
-        return valid, sorted(messages)
+        messages.sort()
+        read = len(rows) + len(errors)
+        values = {}
+        self._errors_file = None
+        if messages:
+            stem = os.path.splitext(self.start.filename or '')[0]
+            self.done.errors_filename = gettext(
+                'kz_damu_monitoring.msg_annex4_errors_filename',
+                filename=stem or 'annex4') + '.xlsx'
+            self._errors_file = annex4.write_errors_xlsx(messages,
+                gettext('kz_damu_monitoring.msg_annex4_errors_sheet'), [
+                    gettext('kz_damu_monitoring.msg_annex4_errors_row'),
+                    gettext('kz_damu_monitoring.msg_annex4_errors_reasons'),
+                    ])
+            if not recorded:
+                values.update(rejected=len(messages),
+                    errors_file=self._errors_file,
+                    errors_filename=self.done.errors_filename)
+        if reported:
+            Upload.update(self.done.upload.id, state='read', progress=1,
+                rows_read=read, rows_total=read, **values)
+        elif values:
+            self.done.upload = Upload.create_read(self.start.bank,
+                self.start.period, self.start.filename, progress=1,
+                rows_read=read, rows_total=read, **values)
+        self._show_errors(messages, config)
+        return valid, messages
+
+    def _column_labels(self):
+        "Return {column number: letter and name} of the Annex 4 columns"
+        Line = Pool().get('damu.bank.report.line')
+        strings = Line.fields_get(annex4.FIELD_NAMES)
+        return {i: f'{annex4.column_letter(i)} ({strings[n]["string"]})'
+            for i, n in enumerate(annex4.FIELD_NAMES, 1)}
+
+    def _show_errors(self, messages, config):
+        """Write the rejected rows on the result: their count and the
+        reasons of the first ones, the others counted in a last line"""
+        shown = max(config.damu_max_errors_shown or 0, 0)
+        lines = []
+        for row, error in messages[:shown]:
+            line = gettext('kz_damu_monitoring.msg_import_row',
+                row=row, error=error)
+            if len(line) > ERROR_LINE_LENGTH:
+                line = line[:ERROR_LINE_LENGTH - 1] + '\u2026'
+            lines.append(line)
+        if len(messages) > shown:
+            lines.append(gettext('kz_damu_monitoring.msg_annex4_more_errors',
+                    count=len(messages) - shown, total=len(messages),
+                    filename=self.done.errors_filename))
+        self.done.rejected = len(messages)
+        self.done.errors = '\n'.join(lines)
 
     def _report(self):
         pool = Pool()
@@ -556,29 +658,29 @@ class ImportAnnex4(Wizard):
             Monitoring.create_overdue_monitorings()
         self.done.report = report
         self.done.imported = count
-        self.done.rejected = len(messages)
-        self.done.errors = '\n'.join(
-            gettext('kz_damu_monitoring.msg_import_row', row=r, error=e)
-            for r, e in messages)
 
     def transition_check(self):
         rows, messages = self._read()
         self.done.imported = 0
         self.done.valid = len(rows)
-        self.done.rejected = len(messages)
-        self.done.errors = '\n'.join(
-            gettext('kz_damu_monitoring.msg_import_row', row=r, error=e)
-            for r, e in messages)
         if messages:
             return 'errors'
         self._import(rows, messages)
         return 'done'
+
+    def _errors_file_values(self):
+        "The file of rejected rows made by the reading of this request"
+        return {
+            'errors_file': getattr(self, '_errors_file', None),
+            'errors_filename': self.done.errors_filename,
+            }
 
     def default_errors(self, fields):
         return {
             'valid': self.done.valid,
             'rejected': self.done.rejected,
             'errors': self.done.errors,
+            **self._errors_file_values(),
             }
 
     def transition_import_valid(self):
@@ -595,6 +697,7 @@ class ImportAnnex4(Wizard):
             'imported': self.done.imported,
             'rejected': self.done.rejected,
             'errors': self.done.errors,
+            **self._errors_file_values(),
             }
 
 
@@ -628,3 +731,11 @@ class ImportAnnex4Result(ModelView):
     imported = fields.Integer("Imported Rows", readonly=True)
     rejected = fields.Integer("Rejected Rows", readonly=True)
     errors = fields.Text("Rejected Rows and Reasons", readonly=True)
+    errors_file = fields.Binary("File of Rejected Rows",
+        filename='errors_filename', readonly=True,
+        help="Every rejected row of the file with its reasons.")
+    errors_filename = fields.Char("Name of the File of Rejected Rows",
+        readonly=True)
+    # The upload record of the file, if it got one
+    upload = fields.Many2One('damu.bank.report.upload', "Upload",
+        readonly=True)

@@ -52,6 +52,12 @@ DAYS = [
         "Largest Annex 4 file accepted."),
     ('damu_max_uncompressed_mb', "Maximum Uncompressed Size (MB)", 200,
         "Largest uncompressed size of an .xlsx file accepted."),
+    ('damu_max_rows', "Maximum Annex 4 Rows", 100000,
+        "Most report rows an Annex 4 file may have: a longer file is "
+        "refused as soon as its reading gets past this row."),
+    ('damu_max_errors_shown', "Rejected Rows Listed", 50,
+        "Most rejected rows listed in the import wizard; every rejected "
+        "row is in the file of rejected rows."),
     ]
 
 
@@ -68,9 +74,19 @@ class Configuration(metaclass=PoolMeta):
         help="Revenue and average jobs must grow by this percentage "
         "(D§12.5, 13.3).")
 
+    damu_max_amount = fields.Numeric(
+        "Maximum Plausible Amount", digits=(16, 2), required=True,
+        domain=[('damu_max_amount', '>=', 0)],
+        help="An amount of an Annex 4 row over this (in tenge) is refused "
+        "as implausible.")
+
     @classmethod
     def default_damu_growth_percent(cls):
         return Decimal(10)
+
+    @classmethod
+    def default_damu_max_amount(cls):
+        return Decimal(10) ** 13
 
 
 for _name, _label, _value, _help in DAYS:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.kz_base.xlsx import append_row
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.wizard import Button, StateReport, StateView, Wizard
@@ -132,17 +133,18 @@ class GuaranteeReportXLSX(Report):
         workbook = openpyxl.Workbook()
         sheet = workbook.active
         sheet.title = "Annex 5"
-        sheet.append([gettext('kz_damu_monitoring.msg_annex5_title',
+        append_row(sheet, [gettext('kz_damu_monitoring.msg_annex5_title',
                     date=date.strftime('%d.%m.%Y'))])
         sheet['A1'].font = Font(bold=True)
         headers = [gettext('kz_damu_monitoring.msg_annex5_col_%s' % i)
             for i in range(1, 9)]
-        sheet.append(headers)
-        sheet.append(list(range(1, 9)))
+        append_row(sheet, headers)
+        append_row(sheet, list(range(1, 9)))
         for number, line in enumerate(lines, 1):
-            sheet.append([number, line['region']]
+            append_row(sheet, [number, line['region']]
                 + [line[c] for c in COLUMNS])
-        sheet.append(['', gettext('kz_damu_monitoring.msg_annex5_total')]
+        append_row(sheet,
+            ['', gettext('kz_damu_monitoring.msg_annex5_total')]
             + [totals[c] for c in COLUMNS])
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)

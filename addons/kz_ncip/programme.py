@@ -9,6 +9,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
 from trytond.modules.kz_base.notification import notify_users
+from trytond.modules.kz_base.tools import not_in_groups
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
@@ -95,7 +96,8 @@ class InvestmentProgramme(DeadlineMixin, Workflow, ModelSQL, ModelView):
     description = fields.Text("Description", states=_states)
     review_note = fields.Text(
         "Review Note",
-        states={'readonly': Eval('state') != 'submitted'},
+        states={'readonly': (Eval('state') != 'submitted')
+            | not_in_groups('group_authorized_body')},
         help="Why the authorized body sends the programme back for "
         "correction.")
     submitted_by = fields.Many2One(

@@ -15,6 +15,7 @@ from trytond.modules.kz_base.approval import ApprovalMixin
 from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.identifier import BINMixin
 from trytond.modules.kz_base.notification import notify_users
+from trytond.modules.kz_base.tools import not_in_groups
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
@@ -174,11 +175,13 @@ class Project(
         "investment contract (N§34, 69).")
     final_check_date = fields.Date(
         "Final Check Date",
-        states={'readonly': Eval('state') != 'post_investment'},
+        states={'readonly': (Eval('state') != 'post_investment')
+            | not_in_groups('group_authorized_body')},
         help="The final check before the project is closed (N§70).")
     final_check_note = fields.Text(
         "Final Check Conclusion",
-        states={'readonly': Eval('state') != 'post_investment'})
+        states={'readonly': (Eval('state') != 'post_investment')
+            | not_in_groups('group_authorized_body')})
     end_date = fields.Date("End Date", readonly=True,
         help="The date the project was closed, excluded or returned.")
     end_reason = fields.Text("End Reason", readonly=True)

@@ -5,6 +5,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.approval import ApprovalMixin
 from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.modules.kz_base.tools import not_in_groups
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
@@ -32,6 +33,9 @@ ASSESSMENTS = [
     ('lawful', "Lawful"),
     ('unlawful', "Unlawful"),
     ]
+
+# Only the prosecutors fill their assessment and return reason
+PROSECUTOR_GROUPS = ('group_prosecutor', 'group_general_prosecutor')
 
 
 class Measure(
@@ -85,13 +89,16 @@ class Measure(
         "Return Reason",
         states={
             'invisible': Eval('state') != 'submitted',
+            'readonly': ((Eval('state') != 'submitted')
+                | not_in_groups(*PROSECUTOR_GROUPS)),
             },
         help="Required to return the measure for rework.")
     assessment = fields.Selection(
         ASSESSMENTS, "Assessment",
         states={
             'invisible': ~Eval('kind').in_(ASSESSED_KINDS),
-            'readonly': Eval('state') != 'submitted',
+            'readonly': ((Eval('state') != 'submitted')
+                | not_in_groups(*PROSECUTOR_GROUPS)),
             },
         help="The prosecutor's assessment of the lawfulness, required to "
         "decide on a lawsuit, a tax audit or an administrative offence "
@@ -100,7 +107,8 @@ class Measure(
         "Assessment Grounds",
         states={
             'invisible': ~Eval('kind').in_(ASSESSED_KINDS),
-            'readonly': Eval('state') != 'submitted',
+            'readonly': ((Eval('state') != 'submitted')
+                | not_in_groups(*PROSECUTOR_GROUPS)),
             },
         help="Required when the measure is assessed as unlawful.")
     in_effect = fields.Function(

@@ -276,7 +276,7 @@ def load_implementation(password):
                 if approval.can_decide:
                     approval.click('approve')
     # Steppe Cement has no demo user: approve as its organisation's user
-    steppe = User(name="Demo Steppe Cement", login='investor.steppe',
+    steppe = User(name="Steppe Cement", login='investor.steppe',
         password=password, kz_organization=investors[1][1])
     user_role = steppe.roles.new()
     user_role.role = role

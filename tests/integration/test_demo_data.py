@@ -13,11 +13,7 @@ class DemoDataTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        support.create_database(DATABASE)
-
-    @classmethod
-    def tearDownClass(cls):
-        support.drop_database(DATABASE)
+        support.demo_database(DATABASE)
 
     def test_demo_users_and_rule_context(self):
         "Each demo user has an organisation, a role and its rule context"

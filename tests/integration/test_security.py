@@ -19,7 +19,8 @@ import zipfile
 
 from tests import support
 
-DATABASE = 'test_integration_security'
+# The demo database the integration suite shares
+DATABASE = 'test_integration_demo'
 
 # The demo logins by what they are
 INITIATORS = ['embassy', 'kazinvest', 'ministry', 'atameken']
@@ -337,14 +338,10 @@ class SecurityTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        support.create_database(DATABASE)
+        support.demo_database(DATABASE)
         from proteus import config as pconfig
         pconfig.set_trytond(
             database=DATABASE, config_file=support.config_file())
-
-    @classmethod
-    def tearDownClass(cls):
-        support.drop_database(DATABASE)
 
     def test_every_model_in_matrix(self):
         "Every custom model has an entry in the access matrix"

@@ -15,6 +15,7 @@ from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_base.exceptions import DecisionRequestError
 from trytond.modules.kz_ncip.exceptions import (
     ChangeRequestError, MonitoringError, ProjectError, RoadmapError)
+from trytond.modules.kz_base.exceptions import ClientWriteError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access
@@ -606,8 +607,7 @@ class ImplementationTestCase(unittest.TestCase):
             for values in [{'cost': Decimal('2000000000')},
                     {'investment_contract': True}]:
                 with self.subTest(values=values):
-                    with self.assertRaisesRegex(
-                            ProjectError, 'change request'):
+                    with self.assertRaises(ClientWriteError):
                         Project.write([Project(project.id)], values)
             # Writing the same value is harmless
             Project.write([Project(project.id)],
@@ -644,8 +644,7 @@ class ImplementationTestCase(unittest.TestCase):
             Request.request([Request(request.id)])
             with self.assertRaises(AccessButtonError):
                 Request.approve([Request(request.id)])
-            with self.assertRaisesRegex(
-                    ChangeRequestError, 'can no longer change'):
+            with self.assertRaises(ClientWriteError):
                 Request.write([Request(request.id)],
                     {'new_cost': Decimal(1)})
         request = Request(request.id)

@@ -12,6 +12,7 @@ from trytond.model.exceptions import (
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_ncip.exceptions import (
     ProgrammeError, ProgrammeValidationError)
+from trytond.modules.kz_base.exceptions import ClientWriteError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -131,7 +132,7 @@ class ProgrammeTestCase(unittest.TestCase):
         self.assertEqual(len(notifications(w.akimat, 'approved')), 1)
         # Approved: neither changed nor deleted
         with as_user(w.akimat):
-            with self.assertRaises(ProgrammeError):
+            with self.assertRaises(ClientWriteError):
                 Programme.write([Programme(programme.id)], {'name': "New"})
             with self.assertRaises(ProgrammeError):
                 Programme.delete([Programme(programme.id)])
@@ -148,12 +149,12 @@ class ProgrammeTestCase(unittest.TestCase):
         programme = create_programme(w)
         with as_user(w.akimat):
             # The review note is the authorized body's, while it reviews
-            with self.assertRaisesRegex(ProgrammeError, 'review note'):
+            with self.assertRaises(ClientWriteError):
                 Programme.write([Programme(programme.id)], {
                         'review_note': "Looks fine"})
             Programme.submit([Programme(programme.id)])
             # Submitted: the akimat waits for the decision
-            with self.assertRaises(ProgrammeError):
+            with self.assertRaises(ClientWriteError):
                 Programme.write([Programme(programme.id)], {'name': "New"})
         with as_user(w.authorized):
             with self.assertRaisesRegex(ProgrammeError, 'review note'):
@@ -166,7 +167,7 @@ class ProgrammeTestCase(unittest.TestCase):
         self.assertIsNone(programme.submitted_by)
         self.assertEqual(len(notifications(w.akimat, 'sent back')), 1)
         with as_user(w.authorized):
-            with self.assertRaisesRegex(ProgrammeError, 'review note'):
+            with self.assertRaises(ClientWriteError):
                 Programme.write([programme], {'review_note': "Later"})
         with as_user(w.akimat):
             Programme.write([programme], {'name': "Corrected"})
@@ -307,10 +308,10 @@ class ProgrammeTestCase(unittest.TestCase):
                 Line.create([{'programme': programme.id, 'name': "Bad",
                             'planned_amount': Decimal(-1)}])
             # The state changes through the buttons only
-            with self.assertRaisesRegex(ProgrammeError, 'buttons'):
+            with self.assertRaises(ClientWriteError):
                 Programme.write([Programme(programme.id)],
                     {'state': 'approved'})
-            with self.assertRaisesRegex(ProgrammeError, 'buttons'):
+            with self.assertRaises(ClientWriteError):
                 Programme.create([{'name': "Approved", 'year': 2028,
                             'state': 'approved'}])
         # A regional programme takes the projects of its region only

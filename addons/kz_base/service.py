@@ -1,0 +1,348 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""Fair service under load: every client call is bounded.
+
+An attack of 200 concurrent exports, reports and unbounded searches took a
+simple read from 23 ms to 12.5 s: every gunicorn thread and every
+PostgreSQL backend was busy with them.  Here, every JSON-RPC call of a
+database where kz_base is activated (``model.*``, ``wizard.*``,
+``report.*``) runs under three rules:
+
+- **statement timeout**: each SQL statement of the call is cancelled after
+  ``[kz] client_statement_timeout`` seconds (``set_config('statement_
+  timeout', …, true)``, local to the call's transaction, so crons, workers
+  and ``trytond-admin`` are not concerned).  The user gets a translated
+  error asking to filter (``StatementTimeoutError``), not trytond's bare
+  HTTP 504;
+- **heavy calls per user**: exports (``export_data``,
+  ``export_data_domain``), reports (``report.*.execute``), and ``read``,
+  ``search``, ``search_read``, ``search_count`` that may touch more than
+  ``[kz] heavy_call_limit`` rows (more ids, ``offset + limit`` above it, or
+  no limit on a table estimated above it) are heavy.  A user may run
+  ``[kz] heavy_calls_per_user`` of them at once across every process of
+  the database: each takes a PostgreSQL advisory lock
+  ``pg_try_advisory_xact_lock(HEAVY_LOCK, user * 64 + slot)`` in its own
+  transaction (released when the call ends, whatever happens).  One more
+  is refused at once (``HeavyCallRefused``, HTTP 429 outside JSON-RPC)
+  instead of queuing work; other users are not affected;
+- **heavy calls per process**: a process runs at most ``[kz]
+  heavy_calls_per_process`` heavy calls at once, so that simple reads
+  always find a free gunicorn thread and database connection (see
+  config/gunicorn.conf.py).
+
+The hook: trytond's dispatcher calls ``rpc.decorate(method)`` for every
+call (``RPC.decorator``).  ServiceMixin, registered in tryton.cfg
+[register_mixin] on Model, Wizard and Report, presents each class's
+``__rpc__`` with every entry's ``decorate`` wrapped by ``serve``; trytond
+itself is not patched."""
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Sized
+from functools import wraps
+
+from trytond import backend
+from trytond.config import config
+from trytond.exceptions import RateLimitException, UserError
+from trytond.i18n import gettext
+from trytond.rpc import RPC
+from trytond.transaction import Transaction
+
+logger = logging.getLogger(__name__)
+
+# Key space of the advisory locks (two-int form): "KZHV"
+HEAVY_LOCK = 0x4B5A4856 & 0x7FFFFFFF
+MAX_SLOTS = 64
+HEAVY_METHODS = {'export_data', 'export_data_domain'}
+SIZED_METHODS = {'search', 'search_read', 'search_count'}
+ESTIMATE_TTL = 300
+
+
+class StatementTimeoutError(UserError):
+    "A statement of a client call ran longer than the statement timeout"
+
+
+class HeavyCallRefused(UserError, RateLimitException):
+    "Too many heavy calls at once, for the user or for the process"
+
+
+class ExportTooLarge(UserError):
+    "An export asks for more rows than allowed"
+
+
+def statement_timeout():
+    "Return the statement timeout of client calls in seconds (0: none)"
+    return max(config.getfloat('kz', 'client_statement_timeout',
+            default=30), 0)
+
+
+def heavy_call_limit():
+    return config.getint('kz', 'heavy_call_limit', default=1000)
+
+
+def heavy_calls_per_user():
+    return min(config.getint('kz', 'heavy_calls_per_user', default=2),
+        MAX_SLOTS)
+
+
+def heavy_calls_per_process():
+    return config.getint('kz', 'heavy_calls_per_process', default=2)
+
+
+def _postgresql():
+    return backend.name == 'postgresql'
+
+
+def _argument(args, kwargs, index, name, default=None):
+    if name in kwargs:
+        return kwargs[name]
+    if len(args) > index:
+        return args[index]
+    return default
+
+
+# Row estimates of the tables, from the planner's statistics
+_estimates = {}
+
+
+def estimated_rows(Model):
+    """Return the planner's estimate of the rows of the model's table, or
+    None for a model without a table of its own"""
+    from trytond.model import ModelSQL
+    if (not issubclass(Model, ModelSQL) or Model._is_table_query()
+            or not _postgresql()):
+        return None
+    transaction = Transaction()
+    key = (transaction.database.name, Model._table)
+    now = time.monotonic()
+    cached = _estimates.get(key)
+    if cached and cached[0] > now:
+        return cached[1]
+    cursor = transaction.connection.cursor()
+    cursor.execute('SELECT reltuples, relpages FROM pg_class '
+        'WHERE oid = to_regclass(%s)', (Model._table,))
+    row = cursor.fetchone()
+    if not row:
+        estimate = None
+    elif row[0] >= 0:
+        estimate = int(row[0])
+    else:
+        # Never analysed: count about 50 rows a page
+        estimate = int(row[1]) * 50
+    _estimates[key] = (now + ESTIMATE_TTL, estimate)
+    return estimate
+
+
+def is_heavy(kind, Model, method, args, kwargs):
+    "Tell whether the client call is a heavy one"
+    if kind == 'report':
+        return method == 'execute'
+    if kind != 'model':
+        return False
+    if method in HEAVY_METHODS:
+        return True
+    limit = heavy_call_limit()
+    if method == 'read':
+        ids = _argument(args, kwargs, 0, 'ids')
+        return isinstance(ids, Sized) and len(ids) > limit
+    if method in SIZED_METHODS:
+        offset = _argument(args, kwargs, 1, 'offset') or 0
+        rows = _argument(args, kwargs, 2, 'limit')
+        bound = None
+        if isinstance(rows, int) and isinstance(offset, int):
+            bound = offset + rows
+            if bound <= limit:
+                return False
+        # Without a limit, or above it: as many rows as the table has
+        estimate = estimated_rows(Model)
+        if estimate is None:
+            # A model without a table of its own: only an explicit limit
+            return bound is not None
+        return estimate > limit
+    return False
+
+
+class _Slots:
+    """The heavy calls running in this process, by user; the slots of a
+    user across processes are PostgreSQL advisory locks"""
+    lock = threading.Lock()
+    running = 0
+    by_user = defaultdict(int)
+
+    @classmethod
+    def acquire(cls, database, user):
+        per_user = heavy_calls_per_user()
+        per_process = heavy_calls_per_process()
+        key = (database, user)
+        with cls.lock:
+            if per_user > 0 and cls.by_user[key] >= per_user:
+                raise _refused('user', per_user)
+            if per_process > 0 and cls.running >= per_process:
+                raise _refused('process', per_process)
+            cls.running += 1
+            cls.by_user[key] += 1
+        try:
+            if per_user > 0 and _postgresql():
+                cls._lock_user_slot(user, per_user)
+        except BaseException:
+            cls.release(database, user)
+            raise
+
+    @classmethod
+    def release(cls, database, user):
+        key = (database, user)
+        with cls.lock:
+            cls.running -= 1
+            cls.by_user[key] -= 1
+            if cls.by_user[key] <= 0:
+                del cls.by_user[key]
+
+    @staticmethod
+    def _lock_user_slot(user, per_user):
+        """Take a free slot of the user in the database for the transaction
+        (other processes of the server count too) or refuse the call"""
+        base = (user % (2 ** 31 // MAX_SLOTS)) * MAX_SLOTS
+        # CASE evaluates in order: at most one lock is taken
+        tries = ' '.join(
+            f'WHEN pg_try_advisory_xact_lock({HEAVY_LOCK}, {base + slot}) '
+            f'THEN {slot}' for slot in range(per_user))
+        cursor = Transaction().connection.cursor()
+        cursor.execute(f'SELECT CASE {tries} ELSE -1 END')
+        slot, = cursor.fetchone()
+        if slot < 0:
+            raise _refused('user', per_user)
+
+
+def _refused(scope, count):
+    logger.info("heavy call refused: %s cap of %s reached (user %s)",
+        scope, count, Transaction().user)
+    if scope == 'user':
+        return HeavyCallRefused(gettext(
+                'kz_base.msg_service_user_busy', count=count))
+    return HeavyCallRefused(gettext('kz_base.msg_service_server_busy'))
+
+
+_local = threading.local()
+
+
+def _set_statement_timeout(transaction, seconds):
+    "Set the statement timeout of the transaction once"
+    marker = (id(transaction), transaction.started_at)
+    if getattr(_local, 'timeout_set', None) == marker:
+        return
+    cursor = transaction.connection.cursor()
+    cursor.execute("SELECT set_config('statement_timeout', %s, true)",
+        (f'{max(int(seconds * 1000), 1)}ms',))
+    _local.timeout_set = marker
+
+
+def serve(func, kind, Model, name, method, rpc_timeout=None):
+    "Wrap the procedure of a client call with the rules of fair service"
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        transaction = Transaction()
+        if (not transaction.user or not transaction.database
+                or getattr(_local, 'serving', False)):
+            return func(*args, **kwargs)
+        seconds = statement_timeout()
+        if rpc_timeout:
+            seconds = min(seconds, rpc_timeout) if seconds else rpc_timeout
+        if seconds and _postgresql():
+            _set_statement_timeout(transaction, seconds)
+        heavy = is_heavy(kind, Model, method, args, kwargs)
+        database, user = transaction.database.name, transaction.user
+        if heavy:
+            _Slots.acquire(database, user)
+        _local.serving = True
+        started = time.monotonic()
+        try:
+            return func(*args, **kwargs)
+        except backend.DatabaseTimeoutError:
+            logger.warning("%s.%s of user %s cancelled by the statement "
+                "timeout of %s s after %.1f s", name, method, user,
+                seconds, time.monotonic() - started)
+            # The transaction is aborted: roll back to read the message
+            transaction.rollback()
+            raise StatementTimeoutError(gettext(
+                    'kz_base.msg_service_statement_timeout',
+                    seconds=_format_seconds(seconds)))
+        finally:
+            _local.serving = False
+            if heavy:
+                _Slots.release(database, user)
+    return wrapper
+
+
+def _format_seconds(seconds):
+    return ('%d' % seconds) if float(seconds).is_integer() else (
+        '%g' % seconds)
+
+
+class ServiceRPC(RPC):
+    "An RPC whose procedure is served by the rules of fair service"
+    __slots__ = ('kz_rpc', 'kz_kind', 'kz_model', 'kz_method')
+
+    def __init__(self, rpc, kind, Model, method):
+        for slot in RPC.__slots__:
+            setattr(self, slot, getattr(rpc, slot))
+        self.kz_rpc = rpc
+        self.kz_kind = kind
+        self.kz_model = Model
+        self.kz_method = method
+
+    def convert(self, obj, *args, **kwargs):
+        return self.kz_rpc.convert(obj, *args, **kwargs)
+
+    def decorate(self, func):
+        return serve(self.kz_rpc.decorate(func), self.kz_kind,
+            self.kz_model, self.kz_model.__name__, self.kz_method,
+            rpc_timeout=self.kz_rpc.timeout)
+
+
+class _ServedRPCs:
+    """The __rpc__ of the class below the mixin, each entry a ServiceRPC;
+    built once per class (again if the class's entries change)"""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.cache = {}
+
+    def __get__(self, instance, owner):
+        try:
+            original = super(ServiceMixin, owner).__rpc__
+        except (AttributeError, TypeError):
+            return {}
+        cached = self.cache.get(owner)
+        if (cached is not None and cached[0] is original
+                and cached[1] == len(original)):
+            return cached[2]
+        served = {
+            method: (rpc if isinstance(rpc, ServiceRPC)
+                else ServiceRPC(rpc, self.kind, owner, method))
+            for method, rpc in original.items()}
+        self.cache[owner] = (original, len(original), served)
+        return served
+
+
+class ServiceMixin:
+    __slots__ = ()
+
+
+class ModelServiceMixin(ServiceMixin):
+    "Fair service of the client calls of every model"
+    __slots__ = ()
+    __rpc__ = _ServedRPCs('model')
+
+
+class WizardServiceMixin(ServiceMixin):
+    "Fair service of the client calls of every wizard"
+    __slots__ = ()
+    __rpc__ = _ServedRPCs('wizard')
+
+
+class ReportServiceMixin(ServiceMixin):
+    "Fair service of the client calls of every report"
+    __slots__ = ()
+    __rpc__ = _ServedRPCs('report')
