@@ -92,13 +92,14 @@ class StormUser:
 
 
 def outcome(error):
+    "Classify a failed heavy call by kz_base's messages (in English)"
     text = repr(error)
-    if 'large requests' in text:
+    if 'large requests' in text or 'HTTP 429' in text:
         return 'refused'
     if 'took longer than' in text:
         return 'statement timeout'
-    if 'HTTP 429' in text:
-        return 'refused'
+    if 'asks for more than' in text or 'too_many_records' in text:
+        return 'too many records'
     return 'error'
 
 
@@ -199,7 +200,8 @@ def main():
             if read_failures else ''))
     errors = counts.pop('first errors')
     print("heavy calls: " + ', '.join(f"{counts[k]} {k}" for k in (
-                'served', 'refused', 'statement timeout', 'error',
+                'served', 'refused', 'statement timeout', 'too many records',
+                'error',
                 'client timeout or connection error') if counts[k])
         + (f"; {in_flight} still running at the end" if in_flight else ''))
     for key in sorted(k for k in counts if ': ' in k):

@@ -237,7 +237,8 @@ class ClientGuardMixin:
     def _kz_preview(cls, values, base=None):
         "An unsaved record of the values (over base) to evaluate states"
         scalar = {k: v for k, v in values.items()
-            if k in cls._fields and cls._fields[k]._type not in X2MANY
+            if k in cls._fields and k not in LOG_FIELDS
+            and cls._fields[k]._type not in X2MANY
             and not isinstance(cls._fields[k], fields.Function)}
         try:
             if base is not None:

@@ -52,8 +52,10 @@ from trytond.transaction import Transaction
 
 logger = logging.getLogger(__name__)
 
-# Key space of the advisory locks (two-int form): "KZHV"
-HEAVY_LOCK = 0x4B5A4856 & 0x7FFFFFFF
+# Key spaces of the advisory locks (two-int form): "KZHV" for the slots
+# of the users, "KZHD" for the slots of the database
+HEAVY_LOCK = 0x4B5A4856
+HEAVY_LOCK_DATABASE = 0x4B5A4844
 MAX_SLOTS = 64
 HEAVY_METHODS = {'export_data', 'export_data_domain'}
 SIZED_METHODS = {'search', 'search_read', 'search_count'}
@@ -68,8 +70,9 @@ class HeavyCallRefused(UserError, RateLimitException):
     "Too many heavy calls at once, for the user or for the process"
 
 
-class ExportTooLarge(UserError):
-    "An export asks for more rows than allowed"
+class TooManyRecords(UserError):
+    "A client call or an export asks for more records than allowed"
+
 
 
 def statement_timeout():
@@ -88,7 +91,16 @@ def heavy_calls_per_user():
 
 
 def heavy_calls_per_process():
-    return config.getint('kz', 'heavy_calls_per_process', default=2)
+    return config.getint('kz', 'heavy_calls_per_process', default=1)
+
+
+def client_max_records():
+    return config.getint('kz', 'client_max_records', default=50000)
+
+
+def heavy_calls_per_database():
+    return min(config.getint('kz', 'heavy_calls_per_database', default=0),
+        MAX_SLOTS)
 
 
 def _postgresql():
@@ -164,9 +176,40 @@ def is_heavy(kind, Model, method, args, kwargs):
     return False
 
 
+# Where search_read and export_data_domain take offset and limit
+OFFSET_LIMIT = {'search_read': (1, 2), 'export_data_domain': (2, 3)}
+
+
+def check_records(Model, method, args, kwargs):
+    """Refuse a heavy call over [kz] client_max_records records before it
+    reads them: the statement timeout bounds its SQL, this its Python"""
+    maximum = client_max_records()
+    if maximum <= 0:
+        return
+    if method in {'read', 'export_data'}:
+        ids = _argument(args, kwargs, 0,
+            'ids' if method == 'read' else 'records')
+        count = len(ids) if isinstance(ids, Sized) else 0
+    elif method in OFFSET_LIMIT:
+        offset_index, limit_index = OFFSET_LIMIT[method]
+        offset = _argument(args, kwargs, offset_index, 'offset') or 0
+        limit = _argument(args, kwargs, limit_index, 'limit')
+        if (isinstance(limit, int) and limit <= maximum) or not isinstance(
+                offset, int):
+            return
+        domain = _argument(args, kwargs, 0, 'domain') or []
+        count = Model.search_count(domain, offset=offset, limit=maximum + 1)
+    else:
+        return
+    if count > maximum:
+        raise TooManyRecords(gettext(
+                'kz_base.msg_service_too_many_records', maximum=maximum))
+
+
 class _Slots:
     """The heavy calls running in this process, by user; the slots of a
-    user across processes are PostgreSQL advisory locks"""
+    user and of the database across processes are PostgreSQL advisory
+    locks of the call's transaction"""
     lock = threading.Lock()
     running = 0
     by_user = defaultdict(int)
@@ -175,6 +218,7 @@ class _Slots:
     def acquire(cls, database, user):
         per_user = heavy_calls_per_user()
         per_process = heavy_calls_per_process()
+        per_database = heavy_calls_per_database()
         key = (database, user)
         with cls.lock:
             if per_user > 0 and cls.by_user[key] >= per_user:
@@ -184,8 +228,8 @@ class _Slots:
             cls.running += 1
             cls.by_user[key] += 1
         try:
-            if per_user > 0 and _postgresql():
-                cls._lock_user_slot(user, per_user)
+            if (per_user > 0 or per_database > 0) and _postgresql():
+                cls._lock_slots(user, per_user, per_database)
         except BaseException:
             cls.release(database, user)
             raise
@@ -200,19 +244,34 @@ class _Slots:
                 del cls.by_user[key]
 
     @staticmethod
-    def _lock_user_slot(user, per_user):
-        """Take a free slot of the user in the database for the transaction
-        (other processes of the server count too) or refuse the call"""
-        base = (user % (2 ** 31 // MAX_SLOTS)) * MAX_SLOTS
+    def _tries(key, base, count):
+        "A CASE taking the first free of count locks: its slot or -1"
         # CASE evaluates in order: at most one lock is taken
         tries = ' '.join(
-            f'WHEN pg_try_advisory_xact_lock({HEAVY_LOCK}, {base + slot}) '
-            f'THEN {slot}' for slot in range(per_user))
+            f'WHEN pg_try_advisory_xact_lock({key}, {base + slot}) '
+            f'THEN {slot}' for slot in range(count))
+        return f'CASE {tries} ELSE -1 END'
+
+    @classmethod
+    def _lock_slots(cls, user, per_user, per_database):
+        """Take a free slot of the user, then one of the database, for the
+        transaction (the other processes of the server count too) or
+        refuse the call"""
+        base = (user % (2 ** 31 // MAX_SLOTS)) * MAX_SLOTS
+        user_slot = (cls._tries(HEAVY_LOCK, base, per_user)
+            if per_user > 0 else '0')
+        database_slot = (cls._tries(HEAVY_LOCK_DATABASE, 0, per_database)
+            if per_database > 0 else '0')
         cursor = Transaction().connection.cursor()
-        cursor.execute(f'SELECT CASE {tries} ELSE -1 END')
-        slot, = cursor.fetchone()
-        if slot < 0:
+        # OFFSET 0 keeps the user's slot a subquery evaluated once, first
+        cursor.execute(f'SELECT CASE WHEN s.slot < 0 THEN -2 '
+            f'ELSE {database_slot} END '
+            f'FROM (SELECT {user_slot} AS slot OFFSET 0) AS s')
+        result, = cursor.fetchone()
+        if result == -2:
             raise _refused('user', per_user)
+        elif result < 0:
+            raise _refused('database', per_database)
 
 
 def _refused(scope, count):
@@ -221,6 +280,7 @@ def _refused(scope, count):
     if scope == 'user':
         return HeavyCallRefused(gettext(
                 'kz_base.msg_service_user_busy', count=count))
+    # The process or every process of the database is busy
     return HeavyCallRefused(gettext('kz_base.msg_service_server_busy'))
 
 
@@ -258,6 +318,8 @@ def serve(func, kind, Model, name, method, rpc_timeout=None):
         _local.serving = True
         started = time.monotonic()
         try:
+            if heavy and kind == 'model':
+                check_records(Model, method, args, kwargs)
             return func(*args, **kwargs)
         except backend.DatabaseTimeoutError:
             logger.warning("%s.%s of user %s cancelled by the statement "

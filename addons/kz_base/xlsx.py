@@ -18,7 +18,7 @@ from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.report import Report
 
-from .service import ExportTooLarge
+from .service import TooManyRecords
 
 # A text starting with one of these is taken as a formula by a spreadsheet
 # (openpyxl writes a text starting with "=" as one; Excel and LibreOffice
@@ -146,7 +146,7 @@ class ListXlsx(XlsxReport):
         # xlsx_max_rows, 0: none) and the user is asked to filter
         maximum = config.getint('kz', 'xlsx_max_rows', default=10000)
         if maximum and len(records) > maximum:
-            raise ExportTooLarge(gettext(
+            raise TooManyRecords(gettext(
                     'kz_base.msg_service_export_too_large',
                     maximum=maximum, count=len(records)))
         names = cls.list_fields(Model)

@@ -369,7 +369,17 @@ class BankReportLine(ModelSQL, ModelView):
         cls._order.insert(0, ('sheet_row', 'ASC'))
 
 
-class BankReportUpload(ModelSQL, ModelView):
+class RejectedRowsFileMixin:
+    "The downloadable file of every rejected row of an Annex 4 file"
+    __slots__ = ()
+    errors_file = fields.Binary("File of Rejected Rows",
+        filename='errors_filename', readonly=True,
+        help="Every rejected row of the file with its reasons.")
+    errors_filename = fields.Char("Name of the File of Rejected Rows",
+        readonly=True)
+
+
+class BankReportUpload(RejectedRowsFileMixin, ModelSQL, ModelView):
     """Annex 4 upload of a big file: who sent it and how far its reading
     got.
 
@@ -391,11 +401,6 @@ class BankReportUpload(ModelSQL, ModelView):
             ('failed', "Failed"),
             ], "State", readonly=True, required=True)
     rejected = fields.Integer("Rejected Rows", readonly=True)
-    errors_file = fields.Binary("File of Rejected Rows",
-        filename='errors_filename', readonly=True,
-        help="Every rejected row of the file with its reasons.")
-    errors_filename = fields.Char("Name of the File of Rejected Rows",
-        readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -722,7 +727,7 @@ class ImportAnnex4Start(ModelView):
     replace = fields.Boolean("Replace a Received Report")
 
 
-class ImportAnnex4Result(ModelView):
+class ImportAnnex4Result(RejectedRowsFileMixin, ModelView):
     "Import a bank monthly report"
     __name__ = 'damu.bank.report.import.result'
     __string__ = "Import Annex 4 — Result"
@@ -731,11 +736,6 @@ class ImportAnnex4Result(ModelView):
     imported = fields.Integer("Imported Rows", readonly=True)
     rejected = fields.Integer("Rejected Rows", readonly=True)
     errors = fields.Text("Rejected Rows and Reasons", readonly=True)
-    errors_file = fields.Binary("File of Rejected Rows",
-        filename='errors_filename', readonly=True,
-        help="Every rejected row of the file with its reasons.")
-    errors_filename = fields.Char("Name of the File of Rejected Rows",
-        readonly=True)
     # The upload record of the file, if it got one
     upload = fields.Many2One('damu.bank.report.upload', "Upload",
         readonly=True)

@@ -165,8 +165,10 @@ class GuardEveryModelTestCase(unittest.TestCase):
                 login, user_id = self.user_for(model, 'create')
                 if not login:
                     continue
-                defaults = Model.default_get(
-                    list(Model._fields), with_rec_name=False)
+                # The defaults are the user's (create_uid is himself)
+                with client_of(user_id):
+                    defaults = Model.default_get(
+                        list(Model._fields), with_rec_name=False)
                 for name, field in sorted(Model._fields.items()):
                     is_state = (issubclass(Model, Workflow)
                         and name == Model._transition_state)

@@ -111,30 +111,33 @@ class LoginRPCTestCase(unittest.TestCase):
                 LOGIN, support.DEMO_PASSWORD), user_id)
 
     def test_unknown_and_known_logins_take_the_same_time(self):
-        "Median of 5 failed logins: unknown vs existing within a ratio of 2"
-        def median(login, first):
-            durations = []
-            for i in range(6):
-                client = Client(self.url, f'198.51.100.{first + i}')
-                start = time.perf_counter()
-                self.assertEqual(client.failed_login(login, 'Wrong-pass-1'),
-                    401)
-                durations.append(time.perf_counter() - start)
-            # The first one warms the caches up
-            return statistics.median(durations[1:])
+        """Failed logins of known, unknown and inactive users take the same
+        time: medians of interleaved tries within a ratio of 3 (without
+        the dummy hash the ratio was 9)"""
         admin = Client(self.url, '198.51.100.90')
         admin.login('admin', support.ADMIN_PASSWORD)
         gone, = admin.call('model.res.user.create', [{'login': 'gone.user',
                     'password': 'Ember-Orchid-Lantern-42'}], {})
         admin.call('model.res.user.write', [gone], {'active': False}, {})
-        known = median('ministry', 100)
-        unknown = median('nobody.here', 120)
-        inactive = median('gone.user', 140)
-        ratio = max(known, unknown, inactive) / min(known, unknown, inactive)
-        print(f"\nfailed login, median: known {known * 1000:.0f} ms, "
-            f"unknown {unknown * 1000:.0f} ms, "
-            f"inactive {inactive * 1000:.0f} ms, ratio {ratio:.2f}")
-        self.assertLess(ratio, 2)
+        logins = {'known': 'ministry', 'unknown': 'nobody.here',
+            'inactive': 'gone.user'}
+        durations = {kind: [] for kind in logins}
+        # Interleaved, so a busy machine slows every kind alike; the
+        # first round warms the caches up
+        for i in range(8):
+            for j, (kind, login) in enumerate(logins.items()):
+                client = Client(self.url, f'198.51.100.{100 + 10 * j + i}')
+                start = time.perf_counter()
+                self.assertEqual(
+                    client.failed_login(login, 'Wrong-pass-1'), 401)
+                if i:
+                    durations[kind].append(time.perf_counter() - start)
+        medians = {k: statistics.median(v) for k, v in durations.items()}
+        ratio = max(medians.values()) / min(medians.values())
+        print("\nfailed login, median: " + ", ".join(
+                f"{k} {v * 1000:.0f} ms" for k, v in medians.items())
+            + f", ratio {ratio:.2f}")
+        self.assertLess(ratio, 3)
 
     def test_trivial_passwords_refused(self):
         "Trivial passwords are refused, to the admin and in preferences"

@@ -6,8 +6,15 @@ refused and leave the data as it was.
 The generic checks of every model (read-only fields, exports under record
 rules) are in test_guard_every_model.py; this file keeps the reproductions
 as the attacker made them."""
+import base64
+import io
+import json
 import os
+import time
 import unittest
+import zipfile
+
+import openpyxl
 
 from bench.rpc import Client, RPCError
 from tests import support
@@ -169,7 +176,8 @@ class RPCAttackTestCase(unittest.TestCase):
                         'month': 1, 'day': 1, 'hour': 0, 'minute': 0,
                         'second': 0, 'microsecond': 0}},
                 {'round': 9}, {'sequence': 1},
-                {'organization': None}, {'group': None}]:
+                {'organization': None}, {'group': self.one('res.group',
+                        [('name', '=', "Administration")])['id']}]:
             with self.subTest(values=values):
                 self.assertRefused('prosecutor.astana',
                     'model.kz.approval.write', [line['id']], values)
@@ -205,9 +213,14 @@ class RPCAttackTestCase(unittest.TestCase):
                         'base64': 'c2VjcmV0'}}])
         note, = self.call('admin', 'model.ir.note.create',
             [{'resource': resource, 'message': "Confidential"}])
-        # Writing through RPC logs the change on the project
-        self.call('admin', 'model.ncip.project.write', [project['id']],
-            {'description': "Logged change"})
+        # A change of the project logged by the server
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        with Transaction().start(DATABASE, 0) as transaction:
+            Log = Pool().get('ir.model.log')
+            Log.create([{'resource': resource, 'event': 'write',
+                        'user': self.users['admin'], 'target': 'name'}])
+            transaction.commit()
         logs = self.find('ir.model.log', [('resource', '=', resource)])
         self.assertTrue(logs)
         return {'ir.attachment': [attachment], 'ir.note': [note],
@@ -281,6 +294,99 @@ class RPCAttackTestCase(unittest.TestCase):
             with self.subTest(login=login, order='password_hash'):
                 self.assertRefused(login, 'model.res.user.search',
                     [], 0, None, [['password_hash', 'ASC']])
+
+    # Spreadsheets
+
+    def test_formula_not_exported(self):
+        """A project named as a formula comes out of the Excel list as a
+        text cell"""
+        formula = '=HYPERLINK("http://example.invalid","click")'
+        project = self.one('ncip.project', [('name', '=', "Float glass plant")],
+            ['state'])
+        self.call('akimat.astana', 'model.ncip.project.write',
+            [project['id']], {'name': formula})
+        try:
+            ext, content, _, _ = self.call('akimat.astana',
+                'report.kz.list.xlsx.execute', [project['id']],
+                {'model': 'ncip.project'})
+        finally:
+            self.call('akimat.astana', 'model.ncip.project.write',
+                [project['id']], {'name': "Float glass plant"})
+        self.assertEqual(ext, 'xlsx')
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(content['base64'])))
+        cells = [c for row in workbook.active.iter_rows() for c in row
+            if c.value == formula]
+        self.assertTrue(cells)
+        for cell in cells:
+            self.assertEqual(cell.data_type, 's')
+
+    def _annex4(self, data):
+        "Run the Annex 4 import as the bank; return the wizard's answer"
+        halyk = self.one('kz.organization', [('name', '=', "Halyk Bank")])
+        client = self.client('bank')
+        session, _, _ = client.call(
+            'wizard.damu.bank.report.import.create', {})
+        try:
+            return client.call('wizard.damu.bank.report.import.execute',
+                session, {'start': {
+                        'bank': halyk['id'],
+                        'period': {'__class__': 'date', 'year': 2025,
+                            'month': 3, 'day': 1},
+                        'file': {'__class__': 'bytes',
+                            'base64': base64.b64encode(data).decode()},
+                        'filename': 'annex4.xlsx', 'replace': False}},
+                'check', {})
+        finally:
+            client.call('wizard.damu.bank.report.import.delete', session, {})
+
+    def test_annex4_not_finite(self):
+        "NaN and Infinity in Annex 4 are row errors naming row and column"
+        from trytond.modules.kz_damu_monitoring.tests.test_module import (
+            annex4_row)
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["No."])
+        sheet.append(annex4_row('HB-G-2024-001', '990140000384',
+                c10="NaN"))
+        sheet.append(annex4_row('HB-G-2024-002', '000740001307',
+                c16="Infinity"))
+        output = io.BytesIO()
+        workbook.save(output)
+        answer = json.dumps(self._annex4(output.getvalue()),
+            ensure_ascii=False)
+        self.assertRegex(answer, r'Row 2: column J')
+        self.assertRegex(answer, r'Row 3: column P')
+        self.assertNotIn('Traceback', answer)
+
+    def test_annex4_million_rows(self):
+        """A sheet of 1,048,576 rows is refused at the row limit while it is
+        read, quickly and with a short answer"""
+        workbook = openpyxl.Workbook()
+        workbook.active.append([1])
+        source = io.BytesIO()
+        workbook.save(source)
+        rows = ''.join(f'<row r="{i}"><c r="A{i}"><v>1</v></c></row>'
+            for i in range(1, 1048577))
+        sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns='
+            '"http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'<sheetData>{rows}</sheetData></worksheet>')
+        output = io.BytesIO()
+        with zipfile.ZipFile(source) as original, zipfile.ZipFile(
+                output, 'w', zipfile.ZIP_DEFLATED) as target:
+            for info in original.infolist():
+                content = original.read(info.filename)
+                if info.filename == 'xl/worksheets/sheet1.xml':
+                    content = sheet.encode()
+                target.writestr(info.filename, content)
+        start = time.monotonic()
+        with self.assertRaises(RPCError) as context:
+            self._annex4(output.getvalue())
+        elapsed = time.monotonic() - start
+        text = str(context.exception.args[0])
+        self.assertRegex(text, '100[ ,.\u00a0]?000')
+        self.assertLess(len(text), 2000)
+        self.assertLess(elapsed, 120)
 
     # No leak in errors
 
