@@ -7,35 +7,43 @@ An attack of 200 concurrent exports, reports and unbounded searches took a
 simple read from 23 ms to 12.5 s: every gunicorn thread and every
 PostgreSQL backend was busy with them.  Here, every JSON-RPC call of a
 database where kz_base is activated (``model.*``, ``wizard.*``,
-``report.*``) runs under three rules:
+``report.*``) is served under these rules ([kz] settings):
 
 - **statement timeout**: each SQL statement of the call is cancelled after
-  ``[kz] client_statement_timeout`` seconds (``set_config('statement_
-  timeout', …, true)``, local to the call's transaction, so crons, workers
-  and ``trytond-admin`` are not concerned).  The user gets a translated
-  error asking to filter (``StatementTimeoutError``), not trytond's bare
-  HTTP 504;
-- **heavy calls per user**: exports (``export_data``,
-  ``export_data_domain``), reports (``report.*.execute``), and ``read``,
-  ``search``, ``search_read``, ``search_count`` that may touch more than
-  ``[kz] heavy_call_limit`` rows (more ids, ``offset + limit`` above it, or
-  no limit on a table estimated above it) are heavy.  A user may run
-  ``[kz] heavy_calls_per_user`` of them at once across every process of
-  the database: each takes a PostgreSQL advisory lock
-  ``pg_try_advisory_xact_lock(HEAVY_LOCK, user * 64 + slot)`` in its own
-  transaction (released when the call ends, whatever happens).  One more
-  is refused at once (``HeavyCallRefused``, HTTP 429 outside JSON-RPC)
-  instead of queuing work; other users are not affected;
-- **heavy calls per process**: a process runs at most ``[kz]
-  heavy_calls_per_process`` heavy calls at once, so that simple reads
-  always find a free gunicorn thread and database connection (see
-  config/gunicorn.conf.py).
+  ``client_statement_timeout`` seconds (``set_config('statement_timeout',
+  …, true)``, local to the call's transaction, so crons, queue workers and
+  ``trytond-admin`` are not concerned).  The user gets a translated error
+  asking to filter (``StatementTimeoutError``), not trytond's bare HTTP
+  504 nor a traceback;
+- **heavy calls**: exports (``export_data``, ``export_data_domain``),
+  reports (``report.*.execute``), and ``read``, ``search``,
+  ``search_read``, ``search_count`` that may touch more than
+  ``heavy_call_limit`` rows (more ids, a ``limit`` above it, or no limit
+  on a table the planner estimates above it) are heavy;
+- **heavy calls per user**: a user runs ``heavy_calls_per_user`` of them
+  at once across every process of the database: each takes a PostgreSQL
+  advisory lock ``pg_try_advisory_xact_lock(HEAVY_LOCK, user * 64 +
+  slot)`` in its own transaction (released when the call ends, whatever
+  happens).  One more is refused at once (``HeavyCallRefused``, HTTP 429
+  outside JSON-RPC) instead of queuing work; other users are not affected;
+- **heavy calls per process and per database**: a process runs at most
+  ``heavy_calls_per_process`` heavy calls, the database (every process of
+  every server) ``heavy_calls_per_database`` (advisory locks
+  ``(HEAVY_LOCK_DATABASE, slot)``), so that simple reads always find a
+  free gunicorn thread, a database connection and a CPU.  Counts
+  (``search_count``) run only SQL, bounded by the statement timeout: they
+  count against the user's cap only (sao counts every list of more than
+  1000 records);
+- **records**: a heavy ``read``, ``search_read`` or export of more than
+  ``client_max_records`` records is refused before it reads them
+  (``TooManyRecords``): the statement timeout bounds the SQL of a call,
+  not the Python that turns rows into records.
 
 The hook: trytond's dispatcher calls ``rpc.decorate(method)`` for every
-call (``RPC.decorator``).  ServiceMixin, registered in tryton.cfg
-[register_mixin] on Model, Wizard and Report, presents each class's
+call (``RPC.decorator``).  The service mixins, registered in tryton.cfg
+[register_mixin] on Model, Wizard and Report, present each class's
 ``__rpc__`` with every entry's ``decorate`` wrapped by ``serve``; trytond
-itself is not patched."""
+itself is not patched, and databases without kz_base are not concerned."""
 import logging
 import threading
 import time
@@ -60,6 +68,10 @@ MAX_SLOTS = 64
 HEAVY_METHODS = {'export_data', 'export_data_domain'}
 SIZED_METHODS = {'search', 'search_read', 'search_count'}
 ESTIMATE_TTL = 300
+# A count is heavy for the user's cap only: it runs SQL (bounded by the
+# statement timeout), not Python over the records, and sao counts every
+# list of more than 1000 records
+COUNT = 'count'
 
 
 class StatementTimeoutError(UserError):
@@ -67,12 +79,11 @@ class StatementTimeoutError(UserError):
 
 
 class HeavyCallRefused(UserError, RateLimitException):
-    "Too many heavy calls at once, for the user or for the process"
+    "Too many heavy calls at once for the user, the process or the database"
 
 
 class TooManyRecords(UserError):
     "A client call or an export asks for more records than allowed"
-
 
 
 def statement_timeout():
@@ -148,7 +159,8 @@ def estimated_rows(Model):
 
 
 def is_heavy(kind, Model, method, args, kwargs):
-    "Tell whether the client call is a heavy one"
+    """Tell whether the client call is a heavy one: False, COUNT (a count,
+    which runs only SQL: the user's cap) or True (every cap)"""
     if kind == 'report':
         return method == 'execute'
     if kind != 'model':
@@ -160,19 +172,18 @@ def is_heavy(kind, Model, method, args, kwargs):
         ids = _argument(args, kwargs, 0, 'ids')
         return isinstance(ids, Sized) and len(ids) > limit
     if method in SIZED_METHODS:
-        offset = _argument(args, kwargs, 1, 'offset') or 0
+        heavy = COUNT if method == 'search_count' else True
+        # The offset does not count: sao pages lists by 1000 records and
+        # a deep offset is bounded by the statement timeout
         rows = _argument(args, kwargs, 2, 'limit')
-        bound = None
-        if isinstance(rows, int) and isinstance(offset, int):
-            bound = offset + rows
-            if bound <= limit:
-                return False
+        if isinstance(rows, int) and rows <= limit:
+            return False
         # Without a limit, or above it: as many rows as the table has
         estimate = estimated_rows(Model)
         if estimate is None:
             # A model without a table of its own: only an explicit limit
-            return bound is not None
-        return estimate > limit
+            return heavy if rows is not None else False
+        return heavy if estimate > limit else False
     return False
 
 
@@ -215,30 +226,34 @@ class _Slots:
     by_user = defaultdict(int)
 
     @classmethod
-    def acquire(cls, database, user):
+    def acquire(cls, database, user, shared=True):
+        """Take a slot of the user and, if shared, one of the process and
+        one of the database, or refuse the call"""
         per_user = heavy_calls_per_user()
-        per_process = heavy_calls_per_process()
-        per_database = heavy_calls_per_database()
+        per_process = heavy_calls_per_process() if shared else 0
+        per_database = heavy_calls_per_database() if shared else 0
         key = (database, user)
         with cls.lock:
-            if per_user > 0 and cls.by_user[key] >= per_user:
+            if per_user > 0 and cls.by_user.get(key, 0) >= per_user:
                 raise _refused('user', per_user)
             if per_process > 0 and cls.running >= per_process:
                 raise _refused('process', per_process)
-            cls.running += 1
+            if shared:
+                cls.running += 1
             cls.by_user[key] += 1
         try:
             if (per_user > 0 or per_database > 0) and _postgresql():
                 cls._lock_slots(user, per_user, per_database)
         except BaseException:
-            cls.release(database, user)
+            cls.release(database, user, shared=shared)
             raise
 
     @classmethod
-    def release(cls, database, user):
+    def release(cls, database, user, shared=True):
         key = (database, user)
         with cls.lock:
-            cls.running -= 1
+            if shared:
+                cls.running -= 1
             cls.by_user[key] -= 1
             if cls.by_user[key] <= 0:
                 del cls.by_user[key]
@@ -314,7 +329,7 @@ def serve(func, kind, Model, name, method, rpc_timeout=None):
         heavy = is_heavy(kind, Model, method, args, kwargs)
         database, user = transaction.database.name, transaction.user
         if heavy:
-            _Slots.acquire(database, user)
+            _Slots.acquire(database, user, shared=heavy is not COUNT)
         _local.serving = True
         started = time.monotonic()
         try:
@@ -326,14 +341,18 @@ def serve(func, kind, Model, name, method, rpc_timeout=None):
                 "timeout of %s s after %.1f s", name, method, user,
                 seconds, time.monotonic() - started)
             # The transaction is aborted: roll back to read the message
-            transaction.rollback()
+            try:
+                transaction.rollback()
+            except Exception:
+                logger.debug("rollback after the statement timeout failed",
+                    exc_info=True)
             raise StatementTimeoutError(gettext(
                     'kz_base.msg_service_statement_timeout',
                     seconds=_format_seconds(seconds)))
         finally:
             _local.serving = False
             if heavy:
-                _Slots.release(database, user)
+                _Slots.release(database, user, shared=heavy is not COUNT)
     return wrapper
 
 

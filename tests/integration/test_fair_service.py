@@ -1,15 +1,17 @@
 # This file is part of the KZ Investment Platform.
 """Fair service under load (kz_base/service.py) over JSON-RPC, on a server
-with a 2-second statement timeout, one heavy call per user and two per
-process:
+with a 3-second statement timeout, one heavy call per user, two per
+process and two per database:
 
 - a search that runs longer than the statement timeout is cancelled and
   the user gets the translated message, no traceback;
 - a user over the heavy-call cap is refused at once while another user's
   heavy call and the same user's simple reads are served, within one
   process and across processes (a slot held by another connection);
-- when the process runs its heavy calls, a third user's is refused while
-  simple reads are served."""
+- when the process or the database runs its heavy calls, a third user's
+  is refused while simple reads are served;
+- heavy reads and exports over client_max_records, and Excel exports over
+  xlsx_max_rows, are refused with a message asking to filter."""
 import base64
 import configparser
 import json
@@ -25,13 +27,16 @@ from tests import support
 
 DATABASE = 'test_integration_fair_service'
 TIMEOUT = 3
-HEAVY_LOCK = 0x4B5A4856 & 0x7FFFFFFF
+HEAVY_LOCK = 0x4B5A4856
+HEAVY_LOCK_DATABASE = 0x4B5A4844
+MAX_RECORDS = 200
 MAX_SLOTS = 64
-# 20,000 parties with long names, and a search whose every clause scans
-# all of them: about 15 s of PostgreSQL without a statement timeout (few
-# clauses: the planner does not check for cancellation, the executor does)
-PARTIES = 20000
-EXPENSIVE = ['OR'] + [('name', 'ilike', f'%zq{i}xj%') for i in range(60)]
+# 30,000 parties with long names, and a search whose every clause scans
+# all of them: about 20 s of PostgreSQL without a statement timeout (not
+# thousands of clauses: the planner does not check for cancellation, the
+# executor does)
+PARTIES = 30000
+EXPENSIVE = ['OR'] + [('name', 'ilike', f'%zq{i}xj%') for i in range(200)]
 
 
 class Client:
@@ -75,7 +80,10 @@ def server_config(path):
     parser.set('kz', 'client_statement_timeout', str(TIMEOUT))
     parser.set('kz', 'heavy_calls_per_user', '1')
     parser.set('kz', 'heavy_calls_per_process', '2')
+    parser.set('kz', 'heavy_calls_per_database', '2')
     parser.set('kz', 'heavy_call_limit', '1000')
+    parser.set('kz', 'client_max_records', str(MAX_RECORDS))
+    parser.set('kz', 'xlsx_max_rows', '5')
     with open(path, 'w') as fp:
         parser.write(fp)
     return path
@@ -130,8 +138,8 @@ class FairServiceTestCase(unittest.TestCase):
             self.region_ids, ['name', 'code'], {})
 
     def expensive(self, client):
-        return client.post('model.party.party.search_count',
-            EXPENSIVE, 0, None, {})
+        return client.post('model.party.party.search',
+            EXPENSIVE, 0, None, None, {})
 
     def assertUserError(self, reply, text):
         self.assertIn('error', reply)
@@ -220,12 +228,61 @@ class FairServiceTestCase(unittest.TestCase):
             self.wait_running(2)
             self.assertUserError(self.export(self.kazinvest), 'server is busy')
             self.assertEqual(len(self.simple_read(self.kazinvest)), 1)
+            # A count runs only SQL: the user's cap only
+            reply = self.kazinvest.post('model.party.party.search_count',
+                [], 0, None, {})
+            self.assertNotIn('error', reply, msg=reply)
+            self.assertGreaterEqual(reply['result'], PARTIES)
         finally:
             for thread, _ in threads:
                 thread.join(60)
         for _, reply in threads:
             self.assertUserError(reply, 'longer than')
         self.assertNotIn('error', self.export(self.kazinvest))
+
+    def test_heavy_calls_per_database(self):
+        "When the database runs its heavy calls, one more is refused"
+        with self.connect() as conn:
+            for slot in range(2):
+                conn.execute('SELECT pg_advisory_lock(%s, %s)',
+                    (HEAVY_LOCK_DATABASE, slot))
+            try:
+                self.assertUserError(
+                    self.export(self.kazinvest), 'server is busy')
+                self.assertEqual(len(self.simple_read(self.kazinvest)), 1)
+            finally:
+                conn.execute('SELECT pg_advisory_unlock_all()')
+        self.assertNotIn('error', self.export(self.kazinvest))
+
+    def test_too_many_records(self):
+        "A heavy call over client_max_records is refused before it reads"
+        reply = self.admin.post('model.party.party.search_read',
+            [], 0, None, None, ['name'], {})
+        self.assertUserError(reply, f'more than {MAX_RECORDS} records')
+        reply = self.admin.post('model.party.party.export_data_domain',
+            [], ['name'], 0, None, None, False, {})
+        self.assertUserError(reply, f'more than {MAX_RECORDS} records')
+        with self.connect() as conn:
+            ids = [i for i, in conn.execute('SELECT id FROM party_party '
+                    'ORDER BY id LIMIT %s', (MAX_RECORDS + 1,))]
+        reply = self.admin.post('model.party.party.export_data',
+            ids[:MAX_RECORDS + 1], ['name'], {})
+        self.assertUserError(reply, f'more than {MAX_RECORDS} records')
+        # Within the bound
+        reply = self.admin.post('model.party.party.export_data',
+            ids[:MAX_RECORDS], ['name'], {})
+        self.assertNotIn('error', reply, msg=str(reply)[:300])
+        self.assertEqual(len(reply['result']), MAX_RECORDS)
+
+    def test_xlsx_rows(self):
+        "The Excel export of a list refuses more rows than xlsx_max_rows"
+        reply = self.admin.post('report.kz.list.xlsx.execute',
+            self.region_ids, {'model': 'kz.region'}, {})
+        self.assertUserError(reply, 'at most 5 rows')
+        reply = self.admin.post('report.kz.list.xlsx.execute',
+            self.region_ids[:5], {'model': 'kz.region'}, {})
+        self.assertNotIn('error', reply, msg=str(reply)[:300])
+        self.assertEqual(reply['result'][0], 'xlsx')
 
     def test_search_limits(self):
         "Searches within the heavy-call limit are not capped"
