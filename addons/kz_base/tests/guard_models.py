@@ -31,7 +31,6 @@ class TestGuarded(Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._transitions |= {('draft', 'done')}
-        cls._buttons.update({'done': {}})
 
     @classmethod
     def default_state(cls):

@@ -857,13 +857,16 @@ class DamuMonitoringTestCase(ModuleTestCase):
             period=dt.date(2025, 3, 1), filename='annex4.xlsx'):
         "Run a state of the import wizard as the client does (RPC execute)"
         Wizard = Pool().get('damu.bank.report.import', type='wizard')
-        return Wizard.execute(session_id, {'start': {
-                    'bank': bank.id,
-                    'period': period,
-                    'file': data,
-                    'filename': filename,
-                    'replace': False,
-                    }}, state)
+        # RPC runs execute with check_access off; Wizard.check_access
+        # turns the checks on for the access of the wizard itself
+        with without_check_access():
+            return Wizard.execute(session_id, {'start': {
+                        'bank': bank.id,
+                        'period': period,
+                        'file': data,
+                        'filename': filename,
+                        'replace': False,
+                        }}, state)
 
     @with_transaction()
     def test_annex4_import_other_bank_refused(self):
