@@ -11,14 +11,14 @@ Start the platform first (./platform serve, or ./platform run), then:
 The target is p95 under attack ≤ 2 × the baseline p95; the exit code is 1
 when it is missed.  Traffic goes to 127.0.0.1 only and stops by itself.
 """
-import argparse
 import os
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rpc import Client, RPCError, percentile  # noqa: E402
+from rpc import (  # noqa: E402
+    Client, RPCError, percentile, server_arguments)
 
 
 def legit_latencies(client, seconds):
@@ -46,12 +46,7 @@ def attacker(args, stop, counts, index):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--url', default='http://127.0.0.1:8000')
-    parser.add_argument('--database', default='kz')
-    parser.add_argument('--login', default='admin')
-    parser.add_argument('--password', default='kz-admin-2026')
+    parser = server_arguments(__doc__)
     parser.add_argument('--attackers', type=int, default=50)
     parser.add_argument('--interval', type=float, default=1.0,
         help="seconds between two attempts of one attacker")

@@ -18,7 +18,6 @@ The target is storm p95 ≤ 3 × idle p95; the exit code is 1 when it is
 missed.  Traffic goes to 127.0.0.1 only; the storm stops by itself after
 --seconds and the script waits at most --grace seconds for the calls in
 flight."""
-import argparse
 import collections
 import http.client
 import json
@@ -30,7 +29,8 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rpc import Client, RPCError, percentile  # noqa: E402
+from rpc import (  # noqa: E402
+    Client, RPCError, percentile, server_arguments)
 
 DEFAULT_STORM = ([f'load.akimat.{i:02d}' for i in range(20)]
     + [f'load.authorized.{i:02d}' for i in range(5)])
@@ -204,12 +204,7 @@ def storm_thread(args, user, stop, counts, lock, rng):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--url', default='http://127.0.0.1:8000')
-    parser.add_argument('--database', default='kz')
-    parser.add_argument('--login', default='admin')
-    parser.add_argument('--password', default='kz-admin-2026')
+    parser = server_arguments(__doc__)
     parser.add_argument('--storm-logins', nargs='*', default=DEFAULT_STORM)
     parser.add_argument('--storm-password', default='kz-demo-2026')
     parser.add_argument('--threads', type=int, default=200)

@@ -37,7 +37,7 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import PYSON
 from trytond.transaction import (
-    Transaction, check_access, inactive_records, without_check_access)
+    Transaction, check_access, without_check_access)
 
 from .exceptions import ClientWriteError
 
@@ -107,13 +107,11 @@ def user_may_read(record):
         if not ModelAccess.check(
                 Model_.__name__, 'read', raise_exception=False):
             return False
-        domain = Rule.domain_get(Model_.__name__, mode='read')
-    if not domain:
-        return True
-    with transaction.set_user(0), without_check_access(), \
-            inactive_records():
-        return bool(Model_.search([('id', '=', record.id), domain],
-                order=[], count=True))
+        try:
+            Rule.check(Model_.__name__, [record.id], mode='read')
+        except AccessError:
+            return False
+    return True
 
 
 class ClientGuardMixin:
@@ -261,13 +259,14 @@ class ClientGuardMixin:
                     continue
                 field = cls._fields[name]
                 reason = cls.kz_protection(name, record)
+                changed = not _same(field, value, defaults.get(name))
                 if field._type in X2MANY:
                     if reason and not _empty(value):
                         cls._kz_refuse(name, record, value)
                     cls._kz_check_x2many(field, value)
-                elif reason and not _same(field, value, defaults.get(name)):
+                elif reason and changed:
                     cls._kz_refuse(name, record, value)
-                if not _same(field, value, defaults.get(name)):
+                if changed:
                     cls._kz_check_links(field, value)
 
     @classmethod

@@ -23,7 +23,6 @@ address.  Administrators set other users' passwords in the user form
 import functools
 import os
 import re
-from secrets import compare_digest
 
 from zxcvbn import zxcvbn
 
@@ -33,8 +32,6 @@ from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.res.user import PasswordError, _has_password
 from trytond.transaction import Transaction, without_check_access
-
-from .res import _dummy_hash
 
 MIN_PART = 4
 # zxcvbn refuses longer passwords; the head decides the score anyway
@@ -156,15 +153,9 @@ class User(metaclass=PoolMeta):
         if LoginAttempt.kz_count_address() > cls.kz_max_attempt_address():
             raise PasswordError(gettext('kz_base.msg_password_old_too_many'))
         user = cls(Transaction().user)
-        _, password_hash, password_reset = cls._get_login(user.login)
-        valid = False
-        if password_hash:
-            valid, _ = cls.check_password(old_password, password_hash)
-        else:
-            cls.check_password(old_password, _dummy_hash(cls))
-        if not valid and password_reset:
-            valid = compare_digest(password_reset, old_password)
-        if not valid:
+        # The check of a login: the password hash, else the reset password
+        if cls._login_password(
+                user.login, {'password': old_password}) != user.id:
             # The error rolls the call back: count it in a transaction of
             # its own
             transaction = Transaction()

@@ -2,7 +2,6 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 import datetime as dt
-import logging
 import random
 import secrets
 import time
@@ -16,7 +15,6 @@ from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
-logger = logging.getLogger(__name__)
 _DUMMY_HASH = None
 
 
@@ -60,8 +58,9 @@ class User(metaclass=PoolMeta):
 
         A source over its limit gets HTTP 429 (RateLimitException) and its
         further tries keep it refused; the user still logs in from a clean
-        source or with his device cookie.  The authentication methods are
-        tried as trytond does ([session] authentications)."""
+        source or with his device cookie.  trytond's own get_login then
+        authenticates ([session] authentications) and records the
+        attempt."""
         pool = Pool()
         LoginAttempt = pool.get('res.user.login.attempt')
         UserDevice = pool.get('res.user.device')
@@ -83,50 +82,31 @@ class User(metaclass=PoolMeta):
         if count > limit:
             LoginAttempt.add(login, device_cookie)
             raise RateLimitException()
-        if config.getboolean('kz', 'failed_login_sleep', default=False):
-            # trytond delays each login by sleeping up to 2**n seconds
-            # inside the worker once the request is done: a burst of
-            # failed logins then holds every worker and stalls all users.
-            Transaction().atexit(
-                time.sleep, random.randint(0, 2 ** min(count, 10) - 1))
-        user_id = cls._kz_authenticate(login, parameters)
-        if user_id:
-            LoginAttempt.kz_remove(login, device_cookie)
-            return user_id
-        LoginAttempt.add(login, device_cookie)
+        transaction = Transaction()
+        queued = len(transaction._atexit)
+        try:
+            # trytond authenticates and records the attempt; its own counts
+            # per login are replaced by those of the source made above
+            with transaction.set_context(_kz_login_counted=True):
+                return super().get_login(login, parameters)
+        finally:
+            # trytond queues its sleep after the request (of nothing here:
+            # its count is 0)
+            transaction._atexit[queued:] = [
+                entry for entry in transaction._atexit[queued:]
+                if entry[0] is not time.sleep]
+            if config.getboolean('kz', 'failed_login_sleep', default=False):
+                # trytond's delay of up to 2**n seconds, by the source's
+                # count: it sleeps inside the worker once the request is
+                # done, so a burst of failed logins holds every worker
+                transaction.atexit(
+                    time.sleep, random.randint(0, 2 ** min(count, 10) - 1))
 
     @classmethod
     def kz_max_attempt_address(cls):
         "Failed logins an IP address may make without a device cookie"
         return config.getint('kz', 'login_max_attempt_address',
             default=config.getint('session', 'max_attempt', default=5))
-
-    @classmethod
-    def _kz_authenticate(cls, login, parameters):
-        "Return the user id the authentication methods agree on, or None"
-        for methods in config.get(
-                'session', 'authentications', default='password').split(','):
-            user_ids = set()
-            for method in methods.split('+'):
-                if user_ids:
-                    try:
-                        method, options = method.split('?', 1)
-                    except ValueError:
-                        options = []
-                    else:
-                        options = options.split(':')
-                    if cls._check_login_options(options, login, parameters):
-                        continue
-                try:
-                    func = getattr(cls, '_login_%s' % method)
-                except AttributeError:
-                    logger.info('Missing login method: %s', method)
-                    break
-                user_ids.add(func(login, parameters))
-                if len(user_ids) != 1 or not all(user_ids):
-                    break
-            if len(user_ids) == 1 and all(user_ids):
-                return user_ids.pop()
 
     @classmethod
     def _login_password(cls, login, parameters):
@@ -218,6 +198,26 @@ class LoginAttempt(metaclass=PoolMeta):
                 where=(table.device_cookie == device_cookie)
                 & (table.create_date >= cls.delay())))
         return cursor.fetchone()[0]
+
+    @classmethod
+    def count(cls, login, device_cookie=None):
+        if Transaction().context.get('_kz_login_counted'):
+            # User.get_login counted the failures of the source
+            return 0
+        return super().count(login, device_cookie)
+
+    @classmethod
+    def count_ip(cls):
+        if Transaction().context.get('_kz_login_counted'):
+            return 0
+        return super().count_ip()
+
+    @classmethod
+    def remove(cls, login, device_cookie=None):
+        if Transaction().context.get('_kz_login_counted'):
+            cls.kz_remove(login, device_cookie)
+        else:
+            super().remove(login, device_cookie)
 
     @classmethod
     def kz_remove(cls, login, device_cookie=None):

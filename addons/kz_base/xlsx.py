@@ -46,6 +46,11 @@ def text_cell(sheet, value):
     return value
 
 
+def sheet_title(title, default):
+    "Return title as a valid sheet name (31 characters, no []:*?/\\)"
+    return ''.join(c for c in title if c not in '[]:*?/\\')[:31] or default
+
+
 def append_row(sheet, values):
     "Append the values to sheet as a row, the texts through text_cell"
     sheet.append([text_cell(sheet, v) for v in values])
@@ -77,9 +82,7 @@ class XlsxReport(Report):
         workbook = Workbook()
         workbook.remove(workbook.active)
         for index, (title, headers, rows) in enumerate(sheets, 1):
-            sheet = workbook.create_sheet(
-                ''.join(c for c in title if c not in '[]:*?/\\')[:31]
-                or str(index))
+            sheet = workbook.create_sheet(sheet_title(title, str(index)))
             append_row(sheet, [title])
             sheet['A1'].font = Font(bold=True)
             append_row(sheet, headers)

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from trytond.modules.kz_base import identifier
 from trytond.modules.kz_base.upload import XlsxRows, check_xlsx_upload
-from trytond.modules.kz_base.xlsx import append_row
+from trytond.modules.kz_base.xlsx import append_row, sheet_title
 
 # (field name, kind, required) of the 29 columns in their order
 COLUMNS = [
@@ -320,8 +320,7 @@ def write_errors_xlsx(errors, title, headers):
     [(sheet row, reasons)], headers the names of these two columns"""
     import openpyxl
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(
-        ''.join(c for c in title if c not in '[]:*?/\\')[:31] or 'Errors')
+    sheet = workbook.create_sheet(sheet_title(title, 'Errors'))
     sheet.column_dimensions['B'].width = 100
     append_row(sheet, headers)
     for row, reasons in errors:

@@ -12,17 +12,15 @@ process and two per database:
   is refused while simple reads are served;
 - heavy reads and exports over client_max_records, and Excel exports over
   xlsx_max_rows, are refused with a message asking to filter."""
-import base64
 import configparser
 import json
 import os
 import threading
 import time
 import unittest
-import urllib.error
-import urllib.request
 from unittest import mock
 
+from bench import rpc
 from tests import support
 
 DATABASE = 'test_integration_fair_service'
@@ -39,33 +37,15 @@ PARTIES = 30000
 EXPENSIVE = ['OR'] + [('name', 'ilike', f'%zq{i}xj%') for i in range(200)]
 
 
-class Client:
+class Client(rpc.Client):
     "A JSON-RPC session of one user"
 
     def __init__(self, url, login, password):
-        self.url = f'{url}{DATABASE}/rpc/'
-        self.auth = None
-        self.user_id, session = self.call(
-            'common.db.login', login, {'password': password}, 'en')[:2]
-        token = f'{login}:{self.user_id}:{session}'.encode()
-        self.auth = 'Session ' + base64.b64encode(token).decode()
-
-    def post(self, method, *params):
-        "Return the decoded reply (with 'result' or 'error')"
-        body = json.dumps(
-            {'id': 1, 'method': method, 'params': list(params)}).encode()
-        headers = {'Content-Type': 'application/json'}
-        if self.auth:
-            headers['Authorization'] = self.auth
-        request = urllib.request.Request(self.url, data=body, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=120) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return {'error': [f'HTTP {error.code}', error.read().decode()]}
+        super().__init__(url, DATABASE, timeout=120)
+        self.login(login, password)
 
     def call(self, method, *params):
-        reply = self.post(method, *params)
+        reply = self.reply(method, *params)
         if reply.get('error'):
             raise AssertionError(f"{method}: {reply['error']}")
         return reply['result']
@@ -134,11 +114,11 @@ class FairServiceTestCase(unittest.TestCase):
 
     def export(self, client):
         "A heavy call that is quick here: an export of the regions"
-        return client.post('model.kz.region.export_data',
+        return client.reply('model.kz.region.export_data',
             self.region_ids, ['name', 'code'], {})
 
     def expensive(self, client):
-        return client.post('model.party.party.search',
+        return client.reply('model.party.party.search',
             EXPENSIVE, 0, None, None, {})
 
     def assertUserError(self, reply, text):
@@ -229,7 +209,7 @@ class FairServiceTestCase(unittest.TestCase):
             self.assertUserError(self.export(self.kazinvest), 'server is busy')
             self.assertEqual(len(self.simple_read(self.kazinvest)), 1)
             # A count runs only SQL: the user's cap only
-            reply = self.kazinvest.post('model.party.party.search_count',
+            reply = self.kazinvest.reply('model.party.party.search_count',
                 [], 0, None, {})
             self.assertNotIn('error', reply, msg=reply)
             self.assertGreaterEqual(reply['result'], PARTIES)
@@ -256,30 +236,30 @@ class FairServiceTestCase(unittest.TestCase):
 
     def test_too_many_records(self):
         "A heavy call over client_max_records is refused before it reads"
-        reply = self.admin.post('model.party.party.search_read',
+        reply = self.admin.reply('model.party.party.search_read',
             [], 0, None, None, ['name'], {})
         self.assertUserError(reply, f'more than {MAX_RECORDS} records')
-        reply = self.admin.post('model.party.party.export_data_domain',
+        reply = self.admin.reply('model.party.party.export_data_domain',
             [], ['name'], 0, None, None, False, {})
         self.assertUserError(reply, f'more than {MAX_RECORDS} records')
         with self.connect() as conn:
             ids = [i for i, in conn.execute('SELECT id FROM party_party '
                     'ORDER BY id LIMIT %s', (MAX_RECORDS + 1,))]
-        reply = self.admin.post('model.party.party.export_data',
+        reply = self.admin.reply('model.party.party.export_data',
             ids[:MAX_RECORDS + 1], ['name'], {})
         self.assertUserError(reply, f'more than {MAX_RECORDS} records')
         # Within the bound
-        reply = self.admin.post('model.party.party.export_data',
+        reply = self.admin.reply('model.party.party.export_data',
             ids[:MAX_RECORDS], ['name'], {})
         self.assertNotIn('error', reply, msg=str(reply)[:300])
         self.assertEqual(len(reply['result']), MAX_RECORDS)
 
     def test_xlsx_rows(self):
         "The Excel export of a list refuses more rows than xlsx_max_rows"
-        reply = self.admin.post('report.kz.list.xlsx.execute',
+        reply = self.admin.reply('report.kz.list.xlsx.execute',
             self.region_ids, {'model': 'kz.region'}, {})
         self.assertUserError(reply, 'at most 5 rows')
-        reply = self.admin.post('report.kz.list.xlsx.execute',
+        reply = self.admin.reply('report.kz.list.xlsx.execute',
             self.region_ids[:5], {'model': 'kz.region'}, {})
         self.assertNotIn('error', reply, msg=str(reply)[:300])
         self.assertEqual(reply['result'][0], 'xlsx')
@@ -290,18 +270,18 @@ class FairServiceTestCase(unittest.TestCase):
         try:
             self.wait_running(1)
             # sao's list search (limit 1000) and tab counters are light
-            reply = self.admin.post('model.party.party.search',
+            reply = self.admin.reply('model.party.party.search',
                 [], 0, 1000, None, {})
             self.assertNotIn('error', reply, msg=reply)
-            reply = self.admin.post('model.party.party.search_count',
+            reply = self.admin.reply('model.party.party.search_count',
                 [], 0, 1000, {})
             self.assertNotIn('error', reply, msg=reply)
             # A search without a limit over a table of thousands is heavy
-            reply = self.admin.post('model.party.party.search',
+            reply = self.admin.reply('model.party.party.search',
                 [], 0, None, None, {})
             self.assertUserError(reply, 'large requests')
             # A small table is light even without a limit
-            reply = self.admin.post('model.kz.region.search',
+            reply = self.admin.reply('model.kz.region.search',
                 [], 0, None, None, {})
             self.assertNotIn('error', reply, msg=reply)
         finally:

@@ -5,15 +5,13 @@ and trivial passwords are refused.
 
 The server trusts one proxy ([web] num_proxies = 1), so X-Forwarded-For
 gives each request the source address a test chooses."""
-import base64
-import json
 import os
 import statistics
 import time
 import unittest
-import urllib.error
-import urllib.request
 
+from bench import rpc
+from bench.rpc import RPCError
 from tests import support
 
 DATABASE = 'test_integration_login'
@@ -22,45 +20,11 @@ LOGIN = 'authorized'
 WEAK = 'forbidden|most common|too easy'
 
 
-class RPCError(Exception):
-    def __init__(self, code, error=None):
-        super().__init__(code, error)
-        self.code = code
-        self.error = error
-
-
-class Client:
+class Client(rpc.Client):
     "A JSON-RPC client whose requests come from the address it is given"
 
     def __init__(self, url, address):
-        self.url = url + DATABASE + '/rpc/'
-        self.address = address
-        self.auth = None
-
-    def call(self, method, *params):
-        body = json.dumps(
-            {'id': 1, 'method': method, 'params': list(params)}).encode()
-        request = urllib.request.Request(self.url, data=body, headers={
-                'Content-Type': 'application/json',
-                'X-Forwarded-For': self.address,
-                })
-        if self.auth:
-            request.add_header('Authorization', self.auth)
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                result = json.loads(response.read())
-        except urllib.error.HTTPError as e:
-            raise RPCError(e.code) from e
-        if result.get('error'):
-            raise RPCError(200, result['error'])
-        return result['result']
-
-    def login(self, login, password):
-        user_id, session, _ = self.call(
-            'common.db.login', login, {'password': password}, 'en')
-        token = f'{login}:{user_id}:{session}'.encode()
-        self.auth = 'Session ' + base64.b64encode(token).decode()
-        return user_id
+        super().__init__(url, DATABASE, headers={'X-Forwarded-For': address})
 
     def failed_login(self, login, password):
         "Return the HTTP status of a login that must fail"
