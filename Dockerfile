@@ -14,10 +14,10 @@ RUN apt-get update \
 
 WORKDIR /opt/kz
 COPY package.json package-lock.json ./
+COPY sao ./sao
+COPY scripts/sao_www.sh ./scripts/sao_www.sh
 RUN npm ci --no-audit --no-fund --omit=dev \
-    && mkdir -p /opt/kz/www \
-    && for entry in node_modules/tryton-sao/*; do ln -s "/opt/kz/$entry" www/; done \
-    && ln -s /opt/kz/node_modules www/node_modules
+    && sh scripts/sao_www.sh /opt/kz/node_modules /opt/kz/sao /opt/kz/www
 
 COPY requirements.txt ./
 COPY addons ./addons

@@ -3,9 +3,12 @@
 addon and the demo data, a running trytond serving sao, and a headless
 Chromium driven by Playwright."""
 import atexit
+import configparser
 import contextlib
+import hashlib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -42,8 +45,39 @@ def _pg(*args):
         '-U', 'postgres', *args[1:]]
 
 
+_TEMPLATES = {}
+
+
 def create_database(name, modules=None):
-    "Create the database from scratch with the modules and the demo data"
+    """Create the database with the modules and the demo data: the first
+    database of a module set is built from scratch as a template, the
+    others are copies of it (seconds instead of a minute each)"""
+    modules = tuple(modules or addons())
+    template = _TEMPLATES.get(modules)
+    if template is None:
+        template = 'tmpl_' + hashlib.sha256(
+            ' '.join(modules).encode()).hexdigest()[:12]
+        _build_database(template, modules)
+        _TEMPLATES[modules] = template
+        atexit.register(drop_database, template)
+    subprocess.run(_pg('dropdb', '--if-exists', '--force', name), check=True)
+    subprocess.run(_pg('createdb', '-E', 'UTF8', '-T', template, name),
+        check=True)
+    # Files stored outside the database follow it
+    filestore = _filestore()
+    if filestore and os.path.isdir(os.path.join(filestore, template)):
+        shutil.rmtree(os.path.join(filestore, name), ignore_errors=True)
+        shutil.copytree(
+            os.path.join(filestore, template), os.path.join(filestore, name))
+
+
+def _filestore():
+    parser = configparser.ConfigParser()
+    parser.read(config_file())
+    return parser.get('database', 'path', fallback=None)
+
+
+def _build_database(name, modules):
     subprocess.run(_pg('dropdb', '--if-exists', '--force', name), check=True)
     subprocess.run(_pg('createdb', '-E', 'UTF8', name), check=True)
     with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
@@ -54,7 +88,7 @@ def create_database(name, modules=None):
             '-d', name]
         subprocess.run(admin + ['--all', '--email', 'admin@kz.invalid'],
             env=env, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(admin + ['-u', *(modules or addons()),
+        subprocess.run(admin + ['-u', *modules,
                 '--activate-dependencies', '-l', 'ru', 'kk'],
             env=env, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([sys.executable, os.path.join(ROOT, 'scripts',
@@ -164,7 +198,8 @@ def sao_login(page, url, database, login, password):
                 raise
     password_input.fill(password)
     password_input.press('Enter')
-    page.locator('#menu').wait_for()
+    # The menu's rows, not its empty frame: the session is open
+    page.locator('#menu tr:visible').first.wait_for()
 
 
 def sao_open_menu(page, *path):

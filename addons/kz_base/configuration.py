@@ -15,8 +15,14 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     warning_days = fields.Integer(
         "Warning Days", required=True,
         domain=[('warning_days', '>=', 0)],
-        help="A deadline due in fewer days than this is shown in the "
-        "warning colour.")
+        help="The most days before its due date a deadline is shown in "
+        "the warning colour (\"Due soon\"), unless its kind has its own "
+        "warning days.")
+    warning_share = fields.Integer(
+        "Warning Share", required=True,
+        domain=[('warning_share', '>=', 0), ('warning_share', '<=', 100)],
+        help="The share of its period, in percent, during which a "
+        "deadline is due soon: 30 % of a 5-working-day period is 3 days.")
     reminder_days = fields.Integer(
         "Reminder Days", required=True,
         domain=[('reminder_days', '>=', 0)],
@@ -31,6 +37,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_warning_days(cls):
         return 10
+
+    @classmethod
+    def default_warning_share(cls):
+        return 30
 
     @classmethod
     def default_reminder_days(cls):

@@ -11,9 +11,13 @@ derives days left and the colour from the configuration, supports a pause,
 and one daily cron (kz.deadline|check_deadlines) flags the overdue records,
 sends reminders before and escalations after the due date, each once."""
 import datetime as dt
+import math
+
+from sql import Null
+from sql.conditionals import Case
 
 from trytond.i18n import gettext
-from trytond.model import Model, ModelSQL, fields
+from trytond.model import Model, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 
@@ -45,7 +49,11 @@ class DeadlineMixin:
     _deadline_states = None
     _deadline_state_field = 'state'
 
+    deadline_start = fields.Date("Deadline Start", readonly=True,
+        help="The deadline is shown from this date on.")
     due_date = fields.Date("Due Date", readonly=True)
+    warning_date = fields.Date("Warning Date", readonly=True,
+        help="From this date on the deadline is due soon.")
     days_left = fields.Function(
         fields.Integer("Days Left",
             help="Calendar days until the due date (negative when late)."),
@@ -105,24 +113,36 @@ class DeadlineMixin:
             self._deadline_states)
 
     def compute_due_date(self):
-        Calendar = Pool().get('kz.calendar')
+        return self.compute_deadline()[1]
+
+    def compute_deadline(self):
+        "Return the start, the due date and the warning date"
+        pool = Pool()
+        Calendar = pool.get('kz.calendar')
+        Warning = pool.get('kz.deadline.warning')
         start = self.get_deadline_start()
         duration = self.get_deadline_duration()
         if not start or not duration:
-            return None
+            return None, None, None
         days, unit = duration
         due_date = Calendar.add_days(start, days, unit)
         if self.deadline_paused_days:
             due_date = Calendar.add_calendar_days(
                 due_date, self.deadline_paused_days)
-        return due_date
+        warning_days = Warning.warning_days(
+            self.__name__, (due_date - start).days)
+        return start, due_date, due_date - dt.timedelta(days=warning_days)
 
     def compute_fields(self, field_names=None):
         values = super().compute_fields(field_names=field_names)
         if (field_names is None
                 or field_names & (self._deadline_fields
                     | {'deadline_paused_days'})):
-            due_date = self.compute_due_date()
+            start, due_date, warning_date = self.compute_deadline()
+            if getattr(self, 'deadline_start', None) != start:
+                values['deadline_start'] = start
+            if getattr(self, 'warning_date', None) != warning_date:
+                values['warning_date'] = warning_date
             if getattr(self, 'due_date', None) != due_date:
                 values['due_date'] = due_date
                 # A new due date gets its own reminder and escalation
@@ -155,16 +175,20 @@ class DeadlineMixin:
             }
         for record in records:
             days_left = state = None
-            if record.due_date and record.deadline_running:
+            if (record.due_date and record.deadline_running
+                    and not record.deadline_start_later(today)):
                 if record.deadline_paused_since:
                     state = 'paused'
                     days_left = (record.due_date
                         - record.deadline_paused_since).days
                 else:
                     days_left = (record.due_date - today).days
+                    warning_date = record.warning_date or (
+                        record.due_date
+                        - dt.timedelta(days=config.warning_days))
                     if days_left < 0:
                         state = 'overdue'
-                    elif days_left < config.warning_days:
+                    elif today >= warning_date:
                         state = 'warning'
                     else:
                         state = 'ok'
@@ -177,9 +201,19 @@ class DeadlineMixin:
                 result[name][record.id] = values[name]
         return result
 
+    def deadline_start_later(self, today):
+        "Tell if the deadline has not started yet: it is not shown"
+        return bool(self.deadline_start and self.deadline_start > today)
+
     @classmethod
-    def _deadline_running_domain(cls):
-        domain = [('due_date', '!=', None)]
+    def _deadline_running_domain(cls, today=None):
+        if today is None:
+            today = cls._deadline_today()
+        domain = [('due_date', '!=', None),
+            ['OR',
+                ('deadline_start', '=', None),
+                ('deadline_start', '<=', today),
+                ]]
         if cls._deadline_states is not None:
             domain.append(
                 (cls._deadline_state_field, 'in', list(cls._deadline_states)))
@@ -190,15 +224,23 @@ class DeadlineMixin:
         Configuration = Pool().get('kz.configuration')
         _, operator, value = clause[:3]
         today = cls._deadline_today()
+        # Records stored before the warning date existed
         warning = today + dt.timedelta(days=Configuration(1).warning_days)
-        running = cls._deadline_running_domain()
+        running = cls._deadline_running_domain(today)
         by_state = {
             'overdue': [('due_date', '<', today),
                 ('deadline_paused_since', '=', None)],
             'warning': [('due_date', '>=', today),
-                ('due_date', '<', warning),
+                ['OR',
+                    ('warning_date', '<=', today),
+                    [('warning_date', '=', None), ('due_date', '<', warning)],
+                    ],
                 ('deadline_paused_since', '=', None)],
-            'ok': [('due_date', '>=', warning),
+            'ok': [
+                ['OR',
+                    ('warning_date', '>', today),
+                    [('warning_date', '=', None), ('due_date', '>=', warning)],
+                    ],
                 ('deadline_paused_since', '=', None)],
             'paused': [('deadline_paused_since', '!=', None)],
             }
@@ -210,6 +252,18 @@ class DeadlineMixin:
         if operator in {'!=', 'not in'}:
             return ['NOT', domain]
         return domain
+
+    @classmethod
+    def order_deadline_state(cls, tables):
+        "Order by urgency: overdue, due soon, on time, paused, none"
+        table, _ = tables[None]
+        today = cls._deadline_today()
+        return [Case(
+                (table.due_date == Null, 5),
+                (table.deadline_paused_since != Null, 4),
+                (table.due_date < today, 1),
+                (table.warning_date <= today, 2),
+                else_=3)]
 
     @classmethod
     def pause_deadline(cls, records):
@@ -288,6 +342,52 @@ class DeadlineMixin:
             cls.write(soon, {'deadline_reminded': True})
         return late, soon
 
+
+class DeadlineWarning(ModelSQL, ModelView):
+    """Deadline warning
+
+    How many days before its due date a kind of deadline is due soon.
+    Without a line, a share of the deadline's period is used (at most the
+    configuration's warning days), so that a 5-day period is not due soon
+    from its first day."""
+    __name__ = 'kz.deadline.warning'
+    __string__ = "Deadline Warning"
+    model = fields.Selection('get_deadline_models', "Deadline",
+        required=True)
+    days = fields.Integer("Warning Days", required=True,
+        domain=[('days', '>=', 0)])
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('model_unique', Unique(t, t.model),
+                'kz_base.msg_deadline_warning_unique'),
+            ]
+
+    @classmethod
+    def get_deadline_models(cls):
+        pool = Pool()
+        Model = pool.get('ir.model')
+        Deadline = pool.get('kz.deadline')
+        names = [k.__name__ for k in Deadline.deadline_models()]
+        models = Model.search([('name', 'in', names)])
+        return sorted(((m.name, m.string) for m in models),
+            key=lambda m: m[1])
+
+    @classmethod
+    def warning_days(cls, model, period):
+        "Return the warning days of the model's deadline of period days"
+        Configuration = Pool().get('kz.configuration')
+        lines = cls.search([('model', '=', model)], limit=1)
+        if lines:
+            return lines[0].days
+        config = Configuration(1)
+        share = config.warning_share if config.warning_share is not None \
+            else 30
+        return min(config.warning_days,
+            math.ceil(max(period, 0) * share / 100))
 
 class Deadline(Model):
     "Deadline checks of every model with a deadline"

@@ -1,7 +1,10 @@
 # This file is part of the KZ Investment Platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
+from sql import Literal
+
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
 
 
 class Cron(metaclass=PoolMeta):
@@ -41,3 +44,37 @@ class Rule(metaclass=PoolMeta):
         context = super()._get_context(model_name)
         context.update(User.kz_rule_context())
         return context
+
+
+class Lang(metaclass=PoolMeta):
+    __name__ = 'ir.lang'
+
+    # Each language offered under its own name, whatever the language of
+    # the screen: a Kazakh speaker looks for "Қазақша", not "Казахский"
+    NATIVE_NAMES = {
+        'en': 'English',
+        'kk': 'Қазақша',
+        'ru': 'Русский',
+        }
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        if module != 'kz_base':
+            return
+        pool = Pool()
+        Translation = pool.get('ir.translation')
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        translation = Translation.__table__()
+        for code, name in cls.NATIVE_NAMES.items():
+            cursor.execute(*table.update(
+                    [table.name], [Literal(name)],
+                    where=(table.code == code)))
+            # The name is the same in every language
+            cursor.execute(*translation.update(
+                    [translation.src, translation.value],
+                    [Literal(name), Literal(name)],
+                    where=(translation.name == 'ir.lang,name')
+                    & translation.res_id.in_(
+                        table.select(table.id, where=table.code == code))))

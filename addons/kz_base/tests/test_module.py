@@ -308,7 +308,7 @@ class KzBaseTestCase(ModuleTestCase):
         record.save()
         self.assertEqual(record.due_date, dt.date(2025, 4, 19))
         for today, days_left, state, colour in [
-                (dt.date(2025, 3, 1), 49, 'ok', 'green'),
+                (dt.date(2025, 3, 20), 30, 'ok', 'green'),
                 (dt.date(2025, 4, 9), 10, 'ok', 'green'),
                 (dt.date(2025, 4, 10), 9, 'warning', 'yellow'),
                 (dt.date(2025, 4, 19), 0, 'warning', 'yellow'),
@@ -342,6 +342,83 @@ class KzBaseTestCase(ModuleTestCase):
         with self._today(dt.date(2026, 1, 9)):
             self.assertEqual(
                 TestDeadline(record.id).deadline_state, 'warning')
+
+    @with_transaction()
+    def test_deadline_warning_share(self):
+        "A short period is due soon for a share of it, not from its start"
+        TestDeadline = Pool().get('kz.test.deadline')
+        # 5 working days from Monday 2 February 2026 end on Monday 9:
+        # 30 % of the 7 calendar days is 3 days of warning
+        record, = TestDeadline.create([{
+                    'start': dt.date(2026, 2, 2), 'days': 5,
+                    'unit': 'working'}])
+        self.assertEqual(record.due_date, dt.date(2026, 2, 9))
+        self.assertEqual(record.warning_date, dt.date(2026, 2, 6))
+        for today, state in [
+                (dt.date(2026, 2, 2), 'ok'),
+                (dt.date(2026, 2, 5), 'ok'),
+                (dt.date(2026, 2, 6), 'warning'),
+                (dt.date(2026, 2, 9), 'warning'),
+                (dt.date(2026, 2, 10), 'overdue'),
+                ]:
+            with self.subTest(today=today), self._today(today):
+                self.assertEqual(TestDeadline(record.id).deadline_state, state)
+                self.assertEqual(
+                    TestDeadline.search([('deadline_state', '=', state)]),
+                    [record])
+        # A long period is capped by the configuration's warning days
+        record.days = 100
+        record.unit = 'calendar'
+        record.save()
+        self.assertEqual(
+            record.warning_date, record.due_date - dt.timedelta(days=10))
+
+    @with_transaction()
+    def test_deadline_warning_per_kind(self):
+        "A kind of deadline may have its own warning days, only once"
+        pool = Pool()
+        TestDeadline = pool.get('kz.test.deadline')
+        Warning = pool.get('kz.deadline.warning')
+        Warning.create([{'model': 'kz.test.deadline', 'days': 1}])
+        self.assertIn('kz.test.deadline',
+            dict(Warning.get_deadline_models()))
+        record, = TestDeadline.create([{
+                    'start': dt.date(2026, 2, 2), 'days': 5,
+                    'unit': 'working'}])
+        self.assertEqual(record.warning_date, dt.date(2026, 2, 8))
+        with self.assertRaises(Exception):
+            Warning.create([{'model': 'kz.test.deadline', 'days': 2}])
+
+    @with_transaction()
+    def test_deadline_not_started_not_shown(self):
+        "A deadline that starts later is not shown nor found by its state"
+        TestDeadline = Pool().get('kz.test.deadline')
+        record, = TestDeadline.create([{
+                    'start': dt.date(2027, 1, 5), 'days': 5}])
+        with self._today(dt.date(2026, 6, 1)):
+            record = TestDeadline(record.id)
+            self.assertIsNone(record.deadline_state)
+            self.assertIsNone(record.deadline_colour)
+            for state in ['ok', 'warning', 'overdue']:
+                self.assertEqual(
+                    TestDeadline.search([('deadline_state', '=', state)]), [])
+        with self._today(dt.date(2027, 1, 5)):
+            self.assertEqual(TestDeadline(record.id).deadline_state, 'ok')
+
+    @with_transaction()
+    def test_deadline_order_by_urgency(self):
+        "Ordering by deadline puts overdue first, then due soon, on time"
+        TestDeadline = Pool().get('kz.test.deadline')
+        on_time, late, soon, none = TestDeadline.create([
+                {'start': dt.date(2026, 1, 1), 'days': 60},
+                {'start': dt.date(2025, 1, 1), 'days': 5},
+                {'start': dt.date(2026, 1, 1), 'days': 12},
+                {'name': "no deadline"},
+                ])
+        with self._today(dt.date(2026, 1, 10)):
+            self.assertEqual(TestDeadline.search([],
+                    order=[('deadline_state', 'ASC'), ('id', 'ASC')]),
+                [late, soon, on_time, none])
 
     @with_transaction()
     def test_deadline_pause(self):
