@@ -131,7 +131,9 @@ class ListXlsx(Report):
 
     @classmethod
     def execute(cls, ids, data):
-        oext, content, direct_print, _ = super().execute(ids, data)
+        # Named after the list, not after records read for the name
+        with Transaction().set_context(with_rec_name=False):
+            oext, content, direct_print, _ = super().execute(ids, data)
         IrModel = Pool().get('ir.model')
         return oext, content, direct_print, IrModel.get_name(data['model'])
 
@@ -191,7 +193,8 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 
 class Column:
     "A column of a list: what to read and how to write its cells"
-    __slots__ = ('name', 'label', 'type', 'key', 'number_format', 'decimals')
+    __slots__ = ('name', 'label', 'type', 'key', 'number_format', 'decimals',
+        'labels')
 
     def __init__(self, name, label, definition):
         self.name = name
@@ -199,8 +202,16 @@ class Column:
         self.type = definition['type']
         self.number_format = FORMATS.get(self.type)
         self.decimals = None
+        self.labels = None
+        selection = definition.get('selection')
         if self.type in {'many2one', 'one2one', 'reference'}:
             self.key = name + '.rec_name'
+        elif (self.type in {'selection', 'multiselection'}
+                and isinstance(selection, (list, tuple))
+                and not definition.get('selection_change_with')):
+            # The translated labels of the view, once for every row
+            self.key = name
+            self.labels = dict(selection)
         elif self.type in {'selection', 'multiselection'}:
             self.key = name + ':string'
         else:
@@ -218,11 +229,15 @@ class Column:
         if self.type in {'many2one', 'one2one', 'reference'}:
             target = row.get(self.name + '.')
             return target.get('rec_name') if target else None
-        if self.type == 'selection':
-            return row[self.key] or None
-        if self.type == 'multiselection':
-            return ', '.join(row[self.key]) or None
         value = row[self.key]
+        if self.labels is not None:
+            value = ([self.labels.get(v, v) for v in value]
+                if self.type == 'multiselection'
+                else self.labels.get(value, value))
+        if self.type == 'multiselection':
+            return ', '.join(value or []) or None
+        if self.type == 'selection':
+            return value or None
         if value is None:
             return None
         if self.type == 'boolean':
