@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 from trytond.model.exceptions import AccessError
 from trytond.modules.kz_base.service import TooManyRecords
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
 HEADERS = ['State', 'Title', 'Day', 'Moment', 'Amount', 'Quantity', 'Done',
@@ -41,10 +40,6 @@ class ListXlsxTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         activate_module('kz_base')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
 
     def records(self):
         pool = Pool()
