@@ -48,11 +48,12 @@ class SaoListExportTestCase(support.SaoTestCase):
             with page.expect_download() as download:
                 page.locator('a[role=menuitem]:visible',
                     has_text='Excel (.xlsx)').first.click()
-            path = download.value.path()
-            self.assertTrue(download.value.suggested_filename.endswith(
-                    '.xlsx'))
-        with open(path, 'rb') as fp:
-            sheet = load_workbook(io.BytesIO(fp.read())).active
+            self.assertEqual(download.value.suggested_filename,
+                'Investment Project.xlsx')
+            # The file goes with the browser
+            with open(download.value.path(), 'rb') as fp:
+                content = fp.read()
+        sheet = load_workbook(io.BytesIO(content)).active
         values = [list(r) for r in sheet.values]
         self.assertEqual(values[0], headers)
         names = [r[values[0].index('Name')] for r in values[1:]]
