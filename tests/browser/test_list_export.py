@@ -55,7 +55,10 @@ class SaoListExportTestCase(support.SaoTestCase):
                 content = fp.read()
         sheet = load_workbook(io.BytesIO(content)).active
         values = [list(r) for r in sheet.values]
-        self.assertEqual(values[0], headers)
+        # sao hides a column whose value the tab fixes (the state of the
+        # Passport tab); the file keeps it so that it reads on its own
+        self.assertEqual([h for h in values[0] if h in headers], headers)
+        self.assertLessEqual(set(values[0]) - set(headers), {'State'})
         names = [r[values[0].index('Name')] for r in values[1:]]
         self.assertEqual(len(names), len(listed))
         for name, row in zip(names, listed):
