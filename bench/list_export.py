@@ -69,16 +69,8 @@ def _run(pool, count):
     assert len(ids) == count
 
     started = time.monotonic()
-    if os.environ.get('BENCH_PROFILE'):
-        import cProfile
-        import pstats
-        profile = cProfile.Profile()
-        profile.enable()
     oext, content, _, _ = ListXlsx.execute(ids, {'model': 'damu.contract'})
     export_time = time.monotonic() - started
-    if os.environ.get('BENCH_PROFILE'):
-        profile.disable()
-        pstats.Stats(profile).sort_stats('cumulative').print_stats(40)
     assert oext == 'xlsx'
 
     # The same rows, read and converted outside the timer
