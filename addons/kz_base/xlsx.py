@@ -139,6 +139,7 @@ class ListXlsx(Report):
 
     @classmethod
     def _get_records(cls, ids, model, data):
+        # The rows are read by write_list: no translating wrappers
         return Pool().get(model).browse(ids)
 
     @classmethod
@@ -155,8 +156,8 @@ class ListXlsx(Report):
 
 
 def list_columns(Model):
-    """Return the columns the user sees in the model's list view, in
-    their order: [(name, label, type, field definition)]"""
+    """Return the columns (Column) the user sees in the model's default
+    list view, in their order"""
     view = Model.fields_view_get(view_type='tree')
     if view.get('view_id'):
         # With its id, the view carries the user's optional columns
