@@ -81,14 +81,13 @@ def run(database, count):
             transaction.rollback()
 
 
-def _run(pool, count):
-    from trytond.modules.kz_damu_monitoring import annex4
+def create_contracts(pool, count):
+    """Create count guarantee contracts of a new bank; return the bank,
+    the region and the contracts' BINs"""
     from trytond.modules.kz_damu_monitoring.tests.tools import valid_bins
     Organization = pool.get('kz.organization')
     Region = pool.get('kz.region')
     Contract = pool.get('damu.contract')
-    Report = pool.get('damu.bank.report')
-    Line = pool.get('damu.bank.report.line')
 
     bank, = Organization.create([{'name': "Bench Bank", 'kind': 'bank'}])
     region = Region.search([], limit=1)[0]
@@ -107,6 +106,16 @@ def _run(pool, count):
                     } for i in range(start, min(start + 5000, count))])
     print(f"setup: {count} contracts in {time.monotonic() - started:.1f}s",
         file=sys.stderr)
+    return bank, region, bins
+
+
+def _run(pool, count):
+    from trytond.modules.kz_damu_monitoring import annex4
+    Organization = pool.get('kz.organization')
+    Report = pool.get('damu.bank.report')
+    Line = pool.get('damu.bank.report.line')
+
+    bank, region, bins = create_contracts(pool, count)
     rows = [[i + 1, "Bench Bank", region.name, f"Borrower {i}", bins[i],
             "LLP", f'B-{i}', dt.date(2024, 3, 1), 36, 1000000, 12, 0, 0,
             dt.date(2024, 3, 5), 1000000, 800000 - i % 1000, 'GA', None,

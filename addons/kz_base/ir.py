@@ -1,8 +1,11 @@
 # This file is part of the KZ Investment Platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
+from operator import itemgetter
+
 from sql import Literal
 
+from trytond.model import ModelStorage, ModelView
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -78,3 +81,30 @@ class Lang(metaclass=PoolMeta):
                     where=(translation.name == 'ir.lang,name')
                     & translation.res_id.in_(
                         table.select(table.id, where=table.code == code))))
+class ActionKeyword(metaclass=PoolMeta):
+    __name__ = 'ir.action.keyword'
+
+    @classmethod
+    def get_keyword(cls, keyword, value):
+        """Add the Excel export of the list (kz.list.xlsx) to the print
+        menu of every model with a list: a new model gets it without a
+        record of its own"""
+        pool = Pool()
+        Action = pool.get('ir.action')
+        ModelData = pool.get('ir.model.data')
+        keywords = super().get_keyword(keyword, value)
+        model, _ = value
+        if keyword != 'form_print' or not has_list(pool.get(model)):
+            return keywords
+        action_id = ModelData.get_id('kz_base', 'report_list_xlsx')
+        if any(k['id'] == action_id for k in keywords):
+            return keywords
+        values = Action.get_action_values('ir.action.report', [action_id])
+        for value in values:
+            value['keyword'] = keyword
+        return sorted(list(keywords) + values, key=itemgetter('name'))
+
+
+def has_list(Model):
+    "Tell whether the model's records are shown in a list of the client"
+    return issubclass(Model, ModelView) and issubclass(Model, ModelStorage)

@@ -8,15 +8,21 @@ import datetime as dt
 from decimal import Decimal
 from io import BytesIO
 
+from zoneinfo import ZoneInfo
+
 from lxml import etree
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from trytond.config import config
 from trytond.i18n import gettext
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.report import Report
+from trytond.transaction import Transaction
 
 from .service import TooManyRecords
 
@@ -113,37 +119,31 @@ class XlsxReport(Report):
         return str(value)
 
 
-class ListXlsx(XlsxReport):
-    """Excel export of the selected records of any list (P-2)
+class ListXlsx(Report):
+    """Excel export of the list the user sees (P-2), for every model
 
-    Bound to a model with an ir.action.keyword 'form_print' on
-    kz_base.report_list_xlsx; the columns are those of the model's list
-    view."""
+    ``ir.action.keyword.get_keyword`` adds kz_base.report_list_xlsx to the
+    print menu of every model with a list (ir.py); the action's records
+    are "listed": sao sends the ids of the list as it shows them, its
+    search, tab and order applied.  Read as the user: trytond's
+    check_access refuses an id the user may not read."""
     __name__ = 'kz.list.xlsx'
 
     @classmethod
+    def execute(cls, ids, data):
+        # Named after the list, not after records read for the name
+        with Transaction().set_context(with_rec_name=False):
+            oext, content, direct_print, _ = super().execute(ids, data)
+        IrModel = Pool().get('ir.model')
+        return oext, content, direct_print, IrModel.get_name(data['model'])
+
+    @classmethod
     def _get_records(cls, ids, model, data):
-        # Read through the user's access rights and record rules: a record
-        # the user may not read is refused, not exported.
+        # The rows are read by write_list: no translating wrappers
         return Pool().get(model).browse(ids)
 
     @classmethod
-    def list_fields(cls, Model):
-        "Return the visible columns of the list view, in their order"
-        view = Model.fields_view_get(view_type='tree')
-        arch = etree.fromstring(view['arch'])
-        names = []
-        for element in arch.iter('field'):
-            name = element.get('name')
-            if (name in names or element.get('tree_invisible') == '1'
-                    or view['fields'][name]['type'] in {
-                        'one2many', 'many2many', 'binary'}):
-                continue
-            names.append(name)
-        return names
-
-    @classmethod
-    def get_rows(cls, records, data):
+    def _execute(cls, records, header, data, action):
         Model = Pool().get(data['model'])
         # A report runs in a web worker: the rows are bounded ([kz]
         # xlsx_max_rows, 0: none) and the user is asked to filter
@@ -152,17 +152,178 @@ class ListXlsx(XlsxReport):
             raise TooManyRecords(gettext(
                     'kz_base.msg_service_export_too_large',
                     maximum=maximum, count=len(records)))
-        names = cls.list_fields(Model)
-        Model.read([r.id for r in records], names)
-        rows = []
-        for record in records:
-            row = []
-            for name in names:
-                value = getattr(record, name)
-                field = Model._fields[name]
-                if field._type == 'selection' and not callable(
-                        field.selection):
-                    value = dict(field.selection).get(value, value)
-                row.append(value)
-            rows.append(row)
-        return cls.title(Model), cls.headers(Model, names), rows
+        return 'xlsx', write_list(Model, [r.id for r in records])
+
+
+def list_columns(Model):
+    """Return the columns (Column) the user sees in the model's default
+    list view, in their order"""
+    view = Model.fields_view_get(view_type='tree')
+    if view.get('view_id'):
+        # With its id, the view carries the user's optional columns
+        view = Model.fields_view_get(
+            view_id=view['view_id'], view_type='tree')
+    decoder = PYSONDecoder(Transaction().context)
+    columns, names = [], set()
+    for element in etree.fromstring(view['arch']).iter('field'):
+        name = element.get('name')
+        definition = view['fields'].get(name)
+        if (name in names or definition is None
+                or definition['type'] in HIDDEN_TYPES
+                or decoder.decode(element.get('tree_invisible') or '0')
+                or element.get('optional') == '1'):
+            continue
+        names.add(name)
+        columns.append(Column(name,
+                element.get('string') or definition['string'],
+                definition))
+    return columns
+
+
+# Types a list shows no value of
+HIDDEN_TYPES = {'one2many', 'many2many', 'binary', 'dict'}
+AMOUNT_FORMAT = '#,##0.00'
+FORMATS = {
+    'date': 'DD.MM.YYYY',
+    'datetime': 'DD.MM.YYYY HH:MM',
+    'timestamp': 'DD.MM.YYYY HH:MM:SS',
+    'time': 'HH:MM',
+    }
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+
+class Column:
+    "A column of a list: what to read and how to write its cells"
+    __slots__ = ('name', 'label', 'type', 'key', 'number_format', 'decimals',
+        'labels')
+
+    def __init__(self, name, label, definition):
+        self.name = name
+        self.label = label
+        self.type = definition['type']
+        self.number_format = FORMATS.get(self.type)
+        self.decimals = None
+        self.labels = None
+        selection = definition.get('selection')
+        if self.type in {'many2one', 'one2one', 'reference'}:
+            self.key = name + '.rec_name'
+        elif (self.type in {'selection', 'multiselection'}
+                and isinstance(selection, (list, tuple))
+                and not definition.get('selection_change_with')):
+            # The translated labels of the view, once for every row
+            self.key = name
+            self.labels = dict(selection)
+        elif self.type in {'selection', 'multiselection'}:
+            self.key = name + ':string'
+        else:
+            self.key = name
+        if self.type in {'numeric', 'float'}:
+            digits = definition.get('digits')
+            self.decimals = (digits[1] if isinstance(digits, (list, tuple))
+                and isinstance(digits[1], int) else 2)
+            self.number_format = AMOUNT_FORMAT if self.decimals == 2 else (
+                '#,##0' + ('.' + '0' * self.decimals if self.decimals
+                    else ''))
+
+    def value(self, row, yes_no, timezone):
+        "Return the cell value of the column for a row of read"
+        if self.type in {'many2one', 'one2one', 'reference'}:
+            target = row.get(self.name + '.')
+            return target.get('rec_name') if target else None
+        value = row[self.key]
+        if self.labels is not None:
+            value = ([self.labels.get(v, v) for v in value]
+                if self.type == 'multiselection'
+                else self.labels.get(value, value))
+        if self.type == 'multiselection':
+            return ', '.join(value or []) or None
+        if self.type == 'selection':
+            return value or None
+        if value is None:
+            return None
+        if self.type == 'boolean':
+            return yes_no[bool(value)]
+        if isinstance(value, Decimal):
+            return float(value)
+        if self.type in {'datetime', 'timestamp'} and timezone:
+            value = value.replace(tzinfo=dt.timezone.utc).astimezone(
+                timezone).replace(tzinfo=None)
+        return value
+
+    def width(self, value):
+        "Return the characters the value takes in the column"
+        if value is None:
+            return 0
+        if self.decimals is not None:
+            return len(f'{value:,.{self.decimals}f}')
+        if self.number_format:
+            return len(self.number_format)
+        return len(str(value))
+
+
+def write_list(Model, ids, batch=1000):
+    """Return an .xlsx of the ids as rows of the model's list view, read
+    as the user by batches and written to a write-only (streamed) sheet"""
+    pool = Pool()
+    IrModel = pool.get('ir.model')
+    columns = list_columns(Model)
+    keys = list(dict.fromkeys(c.key for c in columns))
+    yes_no = {True: gettext('kz_base.msg_list_xlsx_yes'),
+        False: gettext('kz_base.msg_list_xlsx_no')}
+    timezone = Transaction().context.get('timezone')
+    timezone = ZoneInfo(timezone) if timezone else None
+
+    def rows(ids):
+        # read does not keep the order of the ids: the list's order
+        read = {r['id']: r for r in Model.read(ids, keys)}
+        for id_ in ids:
+            yield [c.value(read[id_], yes_no, timezone) for c in columns]
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title(
+            IrModel.get_name(Model.__name__), 'List'))
+    # Widths, the frozen header and the column styles go before the rows
+    first = list(rows(ids[:batch]))
+    for index, column in enumerate(columns, 1):
+        width = max([len(column.label)]
+            + [column.width(r[index - 1]) for r in first])
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            max(width + 2, MIN_WIDTH), MAX_WIDTH)
+    sheet.freeze_panes = 'A2'
+    header = []
+    for label in [c.label for c in columns]:
+        cell = text_cell(sheet, label)
+        if not isinstance(cell, Cell):
+            cell = WriteOnlyCell(sheet, cell)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    # One styled cell per column, given its value row after row: the
+    # writer serialises each row as it is appended
+    styled = {}
+    for index, column in enumerate(columns):
+        if column.number_format:
+            styled[index] = WriteOnlyCell(sheet)
+            styled[index].number_format = column.number_format
+
+    def append(values):
+        row = []
+        for index, value in enumerate(values):
+            cell = styled.get(index)
+            if cell is not None and value is not None:
+                cell.value = value
+                value = cell
+            row.append(text_cell(sheet, value))
+        sheet.append(row)
+
+    for values in first:
+        append(values)
+    for start in range(batch, len(ids), batch):
+        for values in rows(ids[start:start + batch]):
+            append(values)
+    if columns:
+        sheet.auto_filter.ref = 'A1:%s%s' % (
+            get_column_letter(len(columns)), len(ids) + 1)
+    content = BytesIO()
+    workbook.save(content)
+    return content.getvalue()

@@ -321,6 +321,42 @@ class RPCAttackTestCase(unittest.TestCase):
         for cell in cells:
             self.assertEqual(cell.data_type, 's')
 
+    def export_list(self, login, model, ids):
+        "Return the rows of the Excel export of the listed ids"
+        ext, content, _, name = self.call(login,
+            f'report.kz.list.xlsx.execute', ids, {'model': model})
+        self.assertEqual(ext, 'xlsx')
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(content['base64'])))
+        return name, [list(r) for r in workbook.active.values]
+
+    def test_list_export_readable_rows(self):
+        """The Excel export of the project list holds the rows the user's
+        search lists, in its order, and refuses a record the user may not
+        read"""
+        fields = self.call('ministry', 'model.ncip.project.fields_get',
+            ['number', 'name', 'state'])
+        for login in ['ministry', 'akimat.shymkent']:
+            with self.subTest(login=login):
+                listed = self.call(login, 'model.ncip.project.search_read',
+                    [('state', '!=', 'excluded')], 0, None,
+                    [('name', 'DESC')], ['name'])
+                name, rows = self.export_list(login, 'ncip.project',
+                    [p['id'] for p in listed])
+                self.assertEqual(name, 'Investment Project')
+                header = rows[0]
+                self.assertEqual(header[:2], [fields['number']['string'],
+                        fields['name']['string']])
+                self.assertEqual(header[-1], fields['state']['string'])
+                self.assertEqual([r[1] for r in rows[1:]],
+                    [p['name'] for p in listed])
+        every = [p['id'] for p in self.find('ncip.project', [])]
+        shymkent = [p['id'] for p in self.find('ncip.project', [],
+                login='akimat.shymkent')]
+        self.assertLess(len(shymkent), len(every))
+        self.assertRefused('akimat.shymkent', 'report.kz.list.xlsx.execute',
+            every, {'model': 'ncip.project'})
+
     def _annex4(self, data):
         "Run the Annex 4 import as the bank; return the wizard's answer"
         halyk = self.one('kz.organization', [('name', '=', "Halyk Bank")])

@@ -264,11 +264,12 @@ class KzBaseTestCase(ModuleTestCase):
         self.assertEqual(oext, 'xlsx')
         sheet = load_workbook(BytesIO(content)).active
         rows = list(sheet.values)
-        self.assertEqual(rows[1], ('Code', 'Name', 'Kind',
+        self.assertEqual(rows[0], ('Code', 'Name', 'Kind',
                 'Administrative Centre'))
-        self.assertEqual(rows[2], ('100000000', 'Abai Region', 'Oblast',
+        self.assertEqual(rows[1], ('100000000', 'Abai Region', 'Oblast',
                 'Semey'))
-        self.assertEqual(len(rows), 2 + 20)
+        self.assertEqual(len(rows), 1 + 20)
+        self.assertEqual(name, 'Region')
 
     @with_transaction()
     def test_party_identifier_kz_bin(self):
