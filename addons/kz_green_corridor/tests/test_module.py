@@ -9,8 +9,9 @@ from unittest.mock import patch
 
 from trytond.model.exceptions import (
     DomainValidationError, RequiredValidationError)
+from trytond.modules.kz_base.exceptions import ReportConversionError
 from trytond.modules.kz_base.tests.tools import (
-    language, normalize, pdf_text, seed_path)
+    config_option, language, normalize, pdf_text, seed_path)
 from trytond.modules.kz_green_corridor.exceptions import (
     ConfigurationValidationError, GreenCorridorError, MissingMRPError,
     MissingRateError)
@@ -515,6 +516,20 @@ class KzGreenCorridorTestCase(ModuleTestCase):
         # 0.25×3 + 0.3×2 + 0 + 0.15×2
         self.assertIn("Weighted average score Threshold: 1.3 1.6500", text)
         self.assertIn("is included in the Green Corridor", text)
+
+    @with_transaction()
+    def test_decision_report_without_libreoffice(self):
+        "Without LibreOffice the scoring sheet is a clear error, not an .odt"
+        Report = Pool().get('ncip.project.green_corridor', type='report')
+        create_currencies()
+        with today():
+            project = create_project(usd=30 * MILLION)
+            with config_option('report', 'convert_command',
+                    '/nonexistent/soffice --convert-to pdf'):
+                with self.assertRaisesRegex(ReportConversionError,
+                        r'"Green Corridor Scoring Sheet \(Annex 1\)" '
+                        r'cannot be produced as PDF'):
+                    Report.execute([project.id], {})
 
     @with_transaction()
     def test_annex1_sheet_seed_labels(self):
