@@ -62,6 +62,16 @@ class ReportConversionTestCase(unittest.TestCase):
             pdf_text(content))
 
     @with_transaction()
+    def test_concurrent_conversions(self):
+        "Two documents converted at once are both converted"
+        from concurrent.futures import ThreadPoolExecutor
+        Report = self.report()
+        with ThreadPoolExecutor(2) as executor:
+            results = list(executor.map(
+                    lambda i: Report.convert(action(), DOCUMENT), range(2)))
+        self.assertEqual([r[0] for r in results], ['pdf', 'pdf'])
+
+    @with_transaction()
     def test_same_format(self):
         "A document without conversion is returned as it is"
         oext, content = self.report().convert(
