@@ -31,6 +31,11 @@ def pdf_text(content):
     """Return the text of the PDF content, in the order it is drawn (each
     table cell whole), with white space normalized"""
     assert content.startswith(b'%PDF'), content[:20]
+    # KZ_DOCUMENTS_DIR keeps a copy of every document read, to look at
+    if keep := os.environ.get('KZ_DOCUMENTS_DIR'):
+        with tempfile.NamedTemporaryFile(
+                dir=keep, suffix='.pdf', delete=False) as copy:
+            copy.write(content)
     with tempfile.NamedTemporaryFile(suffix='.pdf') as pdf:
         pdf.write(content)
         pdf.flush()
