@@ -739,7 +739,8 @@ class DamuMonitoringTestCase(ModuleTestCase):
         oext, content, _, name = DocReport.execute([], {'date': '2025-03-31'})
         # Rendered to PDF for real
         self.assertEqual(oext, 'pdf')
-        self.assertIn('Astana', pdf_text(content))
+        # The template's narrow columns wrap the names inside the cells
+        self.assertIn('Astana', pdf_text(content).replace(' ', ''))
 
     @with_transaction()
     def test_act_documents(self):
