@@ -8,8 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TRYTOND_CONFIG=/etc/trytond/trytond.conf \
     TRYTOND_LOGGING_CONFIG=/etc/trytond/logging.conf
 
+# LibreOffice headless converts the documents to PDF (trytond's [report]
+# convert_command); DejaVu gives it Cyrillic and Kazakh glyphs
 RUN apt-get update \
     && apt-get install -y --no-install-recommends nodejs npm postgresql-client \
+        libreoffice-writer-nogui libreoffice-calc-nogui fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/kz

@@ -35,3 +35,7 @@ class UploadError(UserError):
 
 class ClientWriteError(AccessError):
     pass
+
+
+class ReportConversionError(UserError):
+    pass

@@ -10,6 +10,7 @@ from trytond.modules.kz_base.exceptions import MissingMRP
 from trytond.modules.kz_base.notification import notify_users
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
+from trytond.modules.kz_base.xlsx import XlsxReport
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
@@ -459,8 +460,61 @@ class Project(metaclass=PoolMeta):
                 records=[project])
 
 
+CRITERIA = ['investment', 'global2000', 'high_tech', 'social']
+
+
+def short_number(value):
+    "Return value in the user's language with only its significant decimals"
+    Lang = Pool().get('ir.lang')
+    value = Decimal(value or 0)
+    digits = max(0, -value.normalize().as_tuple().exponent)
+    return Lang.get().format_number(value, digits=digits)
+
+
+def gc_scale(config):
+    """Return the weight and the maximum points of each criterion of
+    Annex 1 in the settings config"""
+    return {
+        'weight': {
+            'investment': config.gc_weight_investment,
+            'global2000': config.gc_weight_global2000,
+            'high_tech': config.gc_weight_high_tech,
+            'social': config.gc_weight_social,
+            },
+        'maximum': {
+            'investment': max(config.gc_investment_points0,
+                config.gc_investment_points1, config.gc_investment_points2,
+                config.gc_investment_points3),
+            'global2000': max(config.gc_global2000_points_absent,
+                config.gc_global2000_points_listed),
+            'high_tech': max(config.gc_high_tech_points_non_manufacturing,
+                config.gc_high_tech_points_manufacturing,
+                config.gc_high_tech_points_medium,
+                config.gc_high_tech_points_high),
+            'social': max(config.gc_social_points0, config.gc_social_points1,
+                config.gc_social_points2),
+            },
+        }
+
+
+def criterion_label(name, weight):
+    "Return the Annex 1 label of the criterion name with its weight"
+    return gettext('kz_green_corridor.msg_annex1_criterion_%s' % name,
+        weight=short_number(weight))
+
+
+def global2000_value(project):
+    if project.global2000:
+        return gettext('kz_green_corridor.msg_annex1_global2000_listed',
+            year=project.global2000_year or '')
+    return gettext('kz_green_corridor.msg_annex1_global2000_absent')
+
+
 class DecisionReport(Report):
-    "Green corridor decision"
+    """Green corridor scoring sheet (Annex 1)
+
+    The criteria with their weight and maximum points, the project's
+    values, points and weighted points, the score and the decision."""
     __name__ = 'ncip.project.green_corridor'
 
     @classmethod
@@ -473,6 +527,12 @@ class DecisionReport(Report):
         config = Configuration(1)
         context['config'] = config
         context['today'] = Date.today()
+        scale = gc_scale(config)
+        scale['number'] = short_number
+        scale['global2000_value'] = global2000_value
+        scale['label'] = lambda name: criterion_label(
+            name, scale['weight'][name])
+        context['scale'] = scale
         # The thresholds printed are those the last decision was taken
         # with, not the current settings; a project never scored shows the
         # current ones
@@ -495,3 +555,45 @@ class DecisionReport(Report):
             return logged.get(project.id, current)
         context['decided'] = decided
         return context
+
+
+class ScoredProjectsXlsx(XlsxReport):
+    """List of the projects scored for the green corridor (Annex 1)
+
+    One row per selected project that has a score: its values, the points
+    of each criterion of Annex 1 (the column says the weight), the
+    weighted score and the decision."""
+    __name__ = 'ncip.project.green_corridor.xlsx'
+    _fields = ['investor', 'region', 'cost', 'gc_investment_usd',
+        'global2000', 'high_tech_level', 'new_jobs']
+
+    @classmethod
+    def get_rows(cls, records, data):
+        pool = Pool()
+        Configuration = pool.get('kz.configuration')
+        Project = pool.get('ncip.project')
+        scale = gc_scale(Configuration(1))
+        strings = Project.fields_get(
+            cls._fields + ['green_corridor', 'task_force'])
+        headers = [gettext('kz_green_corridor.msg_annex1_number'),
+            gettext('kz_green_corridor.msg_annex1_project')]
+        headers += [strings[n]['string'] for n in cls._fields]
+        headers += [criterion_label(n, scale['weight'][n]) for n in CRITERIA]
+        headers += [gettext('kz_green_corridor.msg_annex1_score'),
+            strings['green_corridor']['string'],
+            strings['task_force']['string']]
+        yes = gettext('kz_green_corridor.msg_annex1_yes')
+        no = gettext('kz_green_corridor.msg_annex1_no')
+        rows = []
+        scored = [p for p in records if p.gc_status == 'computed']
+        for number, project in enumerate(scored, 1):
+            rows.append([number, project.rec_name,
+                    project.investor, project.region, project.cost,
+                    project.gc_investment_usd, global2000_value(project),
+                    project.high_tech_level_string, project.new_jobs]
+                + [getattr(project, f'gc_{n}_points') for n in CRITERIA]
+                + [project.green_corridor_score,
+                    yes if project.green_corridor else no,
+                    yes if project.task_force else no])
+        return (gettext('kz_green_corridor.msg_annex1_list_title'), headers,
+            rows)

@@ -351,6 +351,7 @@ class MonitoringActivity(DeadlineMixin, Workflow, ModelSQL, ModelView):
             ('planned', "Planned"),
             ('done', "Done"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
     del _states
 
     @classmethod
@@ -452,3 +453,42 @@ class MonitoringActivity(DeadlineMixin, Workflow, ModelSQL, ModelView):
                 add(code, name, 'annual', None,
                     dt.date(year + 1, 1, 31), authorized)
         return cls.create(to_create)
+
+
+class MonitoringPlanXlsx(XlsxReport):
+    """Monitoring plan (Annex 2)
+
+    The plan of each year of the selected activities: every activity of
+    that year the user may read, under the quarterly, annual and unplanned
+    sections of Annex 2, with its period, responsible body and dates."""
+    __name__ = 'ncip.monitoring.plan.xlsx'
+    _fields = ['name', 'quarter', 'organization', 'planned_date', 'project',
+        'state', 'done_date', 'result']
+
+    @classmethod
+    def get_rows(cls, records, data):
+        Activity = Pool().get('ncip.monitoring.activity')
+        headers = [gettext('kz_ncip.msg_annex2_number')] + cls.headers(
+            Activity, cls._fields)
+        sheets = []
+        for year in sorted({a.year for a in records}):
+            # The whole plan of the year, as far as the user may read it
+            activities = Activity.search([('year', '=', year)],
+                order=[('planned_date', 'ASC'), ('quarter', 'ASC'),
+                    ('id', 'ASC')])
+            rows = []
+            for kind, _ in ACTIVITY_KINDS:
+                rows.append(
+                    [None, gettext('kz_ncip.msg_annex2_section_%s' % kind)])
+                number = 0
+                for activity in activities:
+                    if activity.kind != kind:
+                        continue
+                    number += 1
+                    rows.append([number, activity.name, activity.quarter,
+                            activity.organization, activity.planned_date,
+                            activity.project, activity.state_string,
+                            activity.done_date, activity.result])
+            sheets.append((gettext('kz_ncip.msg_annex2_title', year=year),
+                    headers, rows))
+        return sheets

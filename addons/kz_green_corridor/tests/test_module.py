@@ -2,11 +2,16 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 import datetime as dt
+import io
+import re
 from decimal import Decimal
 from unittest.mock import patch
 
 from trytond.model.exceptions import (
     DomainValidationError, RequiredValidationError)
+from trytond.modules.kz_base.exceptions import ReportConversionError
+from trytond.modules.kz_base.tests.tools import (
+    config_option, language, normalize, pdf_text, seed_path)
 from trytond.modules.kz_green_corridor.exceptions import (
     ConfigurationValidationError, GreenCorridorError, MissingMRPError,
     MissingRateError)
@@ -19,6 +24,7 @@ TODAY = dt.date(2025, 6, 2)
 KZT_PER_USD = Decimal(500)
 MRP_2025 = Decimal(3932)
 MILLION = Decimal(1_000_000)
+SEED = 'ncip_one_window_rules_2024.ru.txt'
 
 
 def today(date=TODAY):
@@ -91,13 +97,29 @@ def create_user(login, group):
 
 
 def report_text(project):
-    "Return the text of the decision document of the project"
-    import io
-    import zipfile
+    "Return the text of the scoring sheet (PDF) of the project"
     Report = Pool().get('ncip.project.green_corridor', type='report')
     ext, content, _, name = Report.execute([project.id], {})
-    with zipfile.ZipFile(io.BytesIO(content)) as odt:
-        return odt.read('content.xml').decode()
+    assert ext == 'pdf', ext
+    return pdf_text(content)
+
+
+def annex1_seed():
+    """Return the labels of Annex 1 in the seed (the Russian original): the
+    annex note, the title, [(criterion, maximum)] and the threshold note"""
+    with open(seed_path(SEED), encoding='utf-8') as fp:
+        text = fp.read()
+    annex = text[text.index('Приложение 1\n'):text.index('Приложение 2\n')]
+    blocks = [[normalize(line) for line in block.splitlines()
+            if line.strip()] for block in annex.split('\n\n')]
+    blocks = [b for b in blocks if b]
+    note = blocks[0] if blocks[0][0] == 'Приложение 1' else None
+    title, = [b[0] for b in blocks if b[0].startswith('Система расчета')]
+    criteria = [(' '.join(b[:-1]), b[-1]) for b in blocks
+        if len(b) > 1 and b[-1].startswith('Максимальный балл')]
+    threshold, = [re.match(r'(\*.*) - ([0-9.,]+) балла\.$', line).group(1)
+        for b in blocks for line in b if line.startswith('*')]
+    return ' '.join(note), title, criteria, threshold
 
 
 # The inputs of a green-corridor project: 0.25×1 + 0.3×2 + 0.3×1 + 0.15×2
@@ -480,24 +502,80 @@ class KzGreenCorridorTestCase(ModuleTestCase):
 
     @with_transaction()
     def test_decision_report(self):
-        "The decision document is an OpenDocument text with the score"
-        pool = Pool()
-        Report = pool.get('ncip.project.green_corridor', type='report')
+        "The scoring sheet is a PDF with the score and the decision"
         create_currencies()
         with today():
             project = create_project(
                 usd=30 * MILLION, global2000=True, global2000_year=2024,
                 new_jobs=500)
-            ext, content, _, name = Report.execute([project.id], {})
-        self.assertEqual(ext, 'odt')
-        self.assertTrue(content.startswith(b'PK'))
-        import io
-        import zipfile
-        with zipfile.ZipFile(io.BytesIO(content)) as odt:
-            text = odt.read('content.xml').decode()
-        self.assertIn("Green Corridor Decision", text)
-        self.assertIn("Plant", text)
-        self.assertIn("1.6500", text)
+            text = report_text(project)
+        self.assertIn("Scoring system for an investment project", text)
+        self.assertIn("Project: Plant", text)
+        self.assertIn("Investment amount (25%) Maximum score - 3", text)
+        self.assertIn("Present in the list (2024)", text)
+        # 0.25×3 + 0.3×2 + 0 + 0.15×2
+        self.assertIn("Weighted average score Threshold: 1.3 1.6500", text)
+        self.assertIn("is included in the Green Corridor", text)
+
+    @with_transaction()
+    def test_decision_report_without_libreoffice(self):
+        "Without LibreOffice the scoring sheet is a clear error, not an .odt"
+        Report = Pool().get('ncip.project.green_corridor', type='report')
+        create_currencies()
+        with today():
+            project = create_project(usd=30 * MILLION)
+            with config_option('report', 'convert_command',
+                    '/nonexistent/soffice --convert-to pdf'):
+                with self.assertRaisesRegex(ReportConversionError,
+                        r'"Green Corridor Scoring Sheet \(Annex 1\)" '
+                        r'cannot be produced as PDF'):
+                    Report.execute([project.id], {})
+
+    @with_transaction()
+    def test_annex1_sheet_seed_labels(self):
+        "The Russian scoring sheet has the labels of Annex 1 of the seed"
+        note, title, criteria, threshold = annex1_seed()
+        self.assertEqual(len(criteria), 4)
+        create_currencies()
+        with today():
+            project = create_project(usd=12 * MILLION, **GREEN)
+            with language('ru', 'kz_base', 'kz_ncip', 'kz_green_corridor'):
+                text = report_text(project)
+        self.assertIn(note, text)
+        self.assertIn(title, text)
+        for criterion, maximum in criteria:
+            # The criterion with its weight, then its maximum, in one cell
+            self.assertIn(f'{criterion} {maximum}', text)
+        self.assertIn(threshold, text)
+        self.assertIn("наличие в перечне (2024)", text)
+        self.assertIn("Проект включён в «Зелёный коридор»", text)
+
+    @with_transaction()
+    def test_annex1_list_xlsx(self):
+        "The list of scored projects has the criteria of Annex 1 as columns"
+        from openpyxl import load_workbook
+        pool = Pool()
+        Report = pool.get('ncip.project.green_corridor.xlsx', type='report')
+        _, _, criteria, _ = annex1_seed()
+        create_currencies()
+        with today():
+            green = create_project(usd=12 * MILLION, **GREEN)
+            regional = create_project(usd=1, name="Bakery")
+            with language('ru', 'kz_base', 'kz_ncip', 'kz_green_corridor'):
+                ext, content, _, _ = Report.execute(
+                    [green.id, regional.id], {})
+        self.assertEqual(ext, 'xlsx')
+        sheet = load_workbook(io.BytesIO(content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        headers = rows[1]
+        self.assertEqual(headers[:2], ('№', 'Инвестиционный проект'))
+        self.assertEqual(list(headers[9:13]), [c for c, _ in criteria])
+        self.assertEqual(headers[13], 'Средневзвешенное значение')
+        # Only the scored project, with its points and score
+        self.assertEqual(len(rows), 3)
+        self.assertEqual(rows[2][:2], (1, 'Plant'))
+        self.assertEqual(rows[2][9:14], (1, 2, 1, 2, 1.45))
+        self.assertEqual(rows[2][14:], ('Да', 'Нет'))
 
     @with_transaction()
     def test_usd_rate_of_inclusion_date(self):
@@ -819,13 +897,13 @@ class KzGreenCorridorTestCase(ModuleTestCase):
             self.assertEqual(len(project.__class__(project.id).gc_decisions),
                 1)
             text = report_text(project)
-            self.assertIn("Threshold: 1.3000", text)
-            self.assertNotIn("1.1000", text)
+            self.assertIn("Threshold: 1.3 ", text)
+            self.assertNotIn("Threshold: 1.1", text)
             # A threshold that changes the outcome is a new decision
             Configuration.write([Configuration(1)], {
                     'gc_threshold': Decimal('1.7')})
             text = report_text(project)
-            self.assertIn("Threshold: 1.7000", text)
+            self.assertIn("Threshold: 1.7 ", text)
             self.assertIn("does not reach the threshold", text)
 
     @with_transaction()

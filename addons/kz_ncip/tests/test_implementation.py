@@ -4,6 +4,7 @@
 "Module 2 'Implementation', the rating and Module 3 'Monitoring'"
 import datetime as dt
 import io
+import re
 import unittest
 from decimal import Decimal
 from unittest.mock import patch
@@ -16,6 +17,8 @@ from trytond.modules.kz_base.exceptions import DecisionRequestError
 from trytond.modules.kz_ncip.exceptions import (
     ChangeRequestError, MonitoringError, ProjectError, RoadmapError)
 from trytond.modules.kz_base.exceptions import ClientWriteError
+from trytond.modules.kz_base.tests.tools import (
+    language, normalize, pdf_text, seed_path)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access
@@ -45,6 +48,21 @@ class as_user:
     def __exit__(self, *args):
         self._access.__exit__(*args)
         self._user.__exit__(*args)
+
+
+def annex2_seed():
+    """Return the name of the monitoring plan and its three sections in
+    the seed's Annex 2 (the Russian original)"""
+    with open(seed_path('ncip_one_window_rules_2024.ru.txt'),
+            encoding='utf-8') as fp:
+        text = fp.read()
+    annex = normalize(text[text.index('Приложение 2\n'):])
+    # "3. План … состоит из ежеквартальных, годовых и внеплановых …"
+    title = re.search(r' 3\. (.+?) состоит из ', annex).group(1)
+    # "4. Ежеквартальные мероприятия включают в себя …" (and 5, 6)
+    sections = [re.search(r' %s\. (.+?) включают' % n, annex).group(1)
+        for n in (4, 5, 6)]
+    return title, sections
 
 
 def setup_world():
@@ -1002,6 +1020,47 @@ class ImplementationTestCase(unittest.TestCase):
         self.assertEqual(Project(project.id).pool, 'national')
 
     @with_transaction()
+    def test_monitoring_plan_annex2(self):
+        "The Annex 2 plan of a year lists its activities under the seed's sections"
+        pool = Pool()
+        Activity = pool.get('ncip.monitoring.activity')
+        Plan = pool.get('ncip.monitoring.plan.xlsx', type='report')
+        w = setup_world()
+        title, sections = annex2_seed()
+        self.assertEqual(len(sections), 3)
+        with today(dt.date(2026, 1, 2)):
+            planned = Activity.plan()
+        unplanned, = Activity.create([{
+                    'kind': 'unplanned', 'name': "Check of =1+1",
+                    'year': 2025, 'planned_date': dt.date(2025, 11, 5),
+                    'organization': w.akimat_org.id,
+                    }])
+        other_year, = Activity.create([{
+                    'kind': 'unplanned', 'name': "Next year",
+                    'year': 2026, 'planned_date': dt.date(2026, 2, 5),
+                    }])
+        with language('ru', 'kz_base', 'kz_ncip'):
+            oext, content, _, _ = Plan.execute([unplanned.id], {})
+        self.assertEqual(oext, 'xlsx')
+        workbook = load_workbook(io.BytesIO(content))
+        self.assertEqual(len(workbook.worksheets), 1)
+        rows = list(workbook.active.iter_rows(values_only=True))
+        self.assertTrue(rows[0][0].startswith(title), rows[0][0])
+        self.assertIn('2025', rows[0][0])
+        self.assertEqual(rows[1][:5], ('№', 'Мероприятие', 'Квартал',
+                'Ответственный', 'Плановая дата'))
+        # The three sections of Annex 2, in the order of the seed
+        section_rows = [r[1] for r in rows[2:] if r[0] is None]
+        self.assertEqual(section_rows, sections)
+        by_name = {r[1]: r for r in rows[2:] if r[0] is not None}
+        self.assertEqual(len(by_name), len({a.name for a in planned}) + 1)
+        self.assertNotIn("Next year", by_name)
+        # Text from users is never a formula
+        self.assertEqual(workbook.active.cell(
+                rows.index(by_name["Check of =1+1"]) + 1, 2).data_type, 's')
+        self.assertEqual(by_name["Check of =1+1"][3], w.akimat_org.rec_name)
+
+    @with_transaction()
     def test_quarterly_reports_and_plan(self):
         "Reports by the 15th/20th from data, Excel and document; Annex 2"
         pool = Pool()
@@ -1030,9 +1089,9 @@ class ImplementationTestCase(unittest.TestCase):
         self.assertEqual(sheet['H3'].value, 5)
         Document = pool.get('ncip.quarterly.report.document', type='report')
         oext, content, _, _ = Document.execute([regional.id], {})
-        self.assertEqual(oext, 'html')
-        self.assertIn('Glass factory', content if isinstance(content, str)
-            else content.decode())
+        # Rendered to PDF for real
+        self.assertEqual(oext, 'pdf')
+        self.assertIn('Glass factory', pdf_text(content))
         with as_user(w.akimat):
             Report.submit([Report(regional.id)])
         self.assertEqual(Report(regional.id).state, 'submitted')

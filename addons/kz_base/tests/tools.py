@@ -1,0 +1,83 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""Helpers of the document tests of every addon: the text of a PDF
+(pdftotext) and the seed files the forms are checked against."""
+import importlib
+import os
+import subprocess
+import tempfile
+from contextlib import contextmanager
+
+from trytond import config
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+                os.path.abspath(__file__)))))
+
+
+def seed_path(name):
+    "Return the path of the seed file name (../shared/seeds by default)"
+    directory = os.environ.get('KZ_SEEDS') or os.path.join(
+        os.path.dirname(ROOT), 'shared', 'seeds')
+    return os.path.join(directory, name)
+
+
+def normalize(text):
+    "Return text with every run of white space as one space"
+    return ' '.join(text.split())
+
+
+def pdf_text(content):
+    """Return the text of the PDF content, in the order it is drawn (each
+    table cell whole), with white space normalized"""
+    assert content.startswith(b'%PDF'), content[:20]
+    # KZ_DOCUMENTS_DIR keeps a copy of every document read, to look at
+    if keep := os.environ.get('KZ_DOCUMENTS_DIR'):
+        with tempfile.NamedTemporaryFile(
+                dir=keep, suffix='.pdf', delete=False) as copy:
+            copy.write(content)
+    with tempfile.NamedTemporaryFile(suffix='.pdf') as pdf:
+        pdf.write(content)
+        pdf.flush()
+        result = subprocess.run(['pdftotext', '-raw', '-enc', 'UTF-8',
+                pdf.name, '-'], capture_output=True, check=True)
+    return normalize(result.stdout.decode('utf-8'))
+
+
+@contextmanager
+def config_option(section, option, value):
+    "Set a configuration option for the duration of the block"
+    if not config.has_section(section):
+        config.add_section(section)
+    old = config.get(section, option)
+    config.set(section, option, value)
+    try:
+        yield
+    finally:
+        if old is None:
+            # trytond.config has no remove_option; set clears its cache
+            config._config.remove_option(section, option)
+            config._cache_clear()
+        else:
+            config.set(section, option, old)
+
+
+@contextmanager
+def language(code, *modules):
+    """Make the language code translatable with the translations of the
+    modules loaded from their locale/<code>.po, and use it in the block"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    pool = Pool()
+    Lang = pool.get('ir.lang')
+    Translation = pool.get('ir.translation')
+    lang, = Lang.search([('code', '=', code)])
+    if not lang.translatable:
+        Lang.write([lang], {'translatable': True})
+    for module in modules:
+        directory = os.path.dirname(
+            importlib.import_module(f'trytond.modules.{module}').__file__)
+        Translation.translation_import(code, module,
+            os.path.join(directory, 'locale', code + '.po'))
+    with Transaction().set_context(language=code):
+        yield
