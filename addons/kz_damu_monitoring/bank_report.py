@@ -863,7 +863,7 @@ class Annex4Export(Report):
             end=end.strftime('%d.%m.%Y'))
         lines = Line.search_read([('report', '=', report.id)],
             order=[('sheet_row', 'ASC'), ('id', 'ASC')],
-            fields_names=annex4.FIELD_NAMES)
+            fields_names=list(annex4.FIELD_NAMES))
         rows = ([line[n] for n in annex4.FIELD_NAMES] for line in lines)
         return 'xlsx', annex4.write_xlsx(rows, title, annex4_labels(),
             sheet_name=gettext('kz_damu_monitoring.msg_annex4_sheet'))
