@@ -12,7 +12,8 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.modules.kz_base.identifier import BINMixin
-from trytond.modules.kz_base.tools import rec_name_domain
+from trytond.modules.kz_base.tools import (
+    rec_name_domain, selection_domain)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -392,23 +393,13 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_programme(cls, name, clause):
-        _, operator, value = clause[:3]
-        values = value if operator in {'in', 'not in'} else [value]
-        domain = ['OR']
-        for value in values:
-            if value == 'mechanism':
-                domain.append(('instrument', '=', 'mechanism'))
-            elif value == 'programme_1':
-                domain.append([('instrument', '=', 'programme'),
-                        ('direction', 'in', ['1', None])])
-            elif value == 'programme_2':
-                domain.append([('instrument', '=', 'programme'),
-                        ('direction', '=', '2')])
-        if len(domain) == 1:
-            domain = [('id', '=', -1)]
-        if operator in {'!=', 'not in'}:
-            return ['NOT', domain]
-        return domain
+        return selection_domain(clause, {
+                'mechanism': [('instrument', '=', 'mechanism')],
+                'programme_1': [('instrument', '=', 'programme'),
+                    ('direction', 'in', ['1', None])],
+                'programme_2': [('instrument', '=', 'programme'),
+                    ('direction', '=', '2')],
+                })
 
     @classmethod
     def _overdue_threshold_condition(cls, table):
