@@ -23,6 +23,7 @@ from trytond.pyson import Eval, If
 
 from .exceptions import DeadlineError
 from .notification import notify_users
+from .tools import selection_domain
 
 DEADLINE_STATES = [
     (None, ""),
@@ -222,7 +223,6 @@ class DeadlineMixin:
     @classmethod
     def search_deadline_state(cls, name, clause):
         Configuration = Pool().get('kz.configuration')
-        _, operator, value = clause[:3]
         today = cls._deadline_today()
         # Records stored before the warning date existed
         warning = today + dt.timedelta(days=Configuration(1).warning_days)
@@ -244,14 +244,8 @@ class DeadlineMixin:
                 ('deadline_paused_since', '=', None)],
             'paused': [('deadline_paused_since', '!=', None)],
             }
-        values = value if operator in {'in', 'not in'} else [value]
-        domain = ['OR'] + [
-            running + by_state[v] for v in values if v in by_state]
-        if len(domain) == 1:
-            domain = [('id', '=', -1)]
-        if operator in {'!=', 'not in'}:
-            return ['NOT', domain]
-        return domain
+        return selection_domain(clause,
+            {k: running + d for k, d in by_state.items()})
 
     @classmethod
     def order_deadline_state(cls, tables):

@@ -13,6 +13,19 @@ def rec_name_domain(clause, names):
     return [bool_op] + [(n, operator, operand, *extra) for n in names]
 
 
+def selection_domain(clause, domains):
+    """Return the domain of a searcher of a computed selection: domains
+    gives the domain of each value; '=', '!=', 'in' and 'not in'"""
+    _, operator, value = clause[:3]
+    values = value if operator in {'in', 'not in'} else [value]
+    domain = ['OR'] + [domains[v] for v in values if v in domains]
+    if len(domain) == 1:
+        domain = [('id', '=', -1)]
+    if operator in {'!=', 'not in'}:
+        return ['NOT', domain]
+    return domain
+
+
 def not_in_groups(*xml_ids):
     """PYSON true when the user is in none of the kz_base groups: the
     fields only these roles fill are read-only for the others, in the

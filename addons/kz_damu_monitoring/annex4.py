@@ -42,7 +42,7 @@ COLUMNS = [
     ('guarantee_number', 'char', False),
     ('guarantee_date', 'date', False),
     ('guarantee_amount', 'amount', False),
-    ('guarantee_obligation', 'amount', False),
+    ('guarantee_paid', 'amount', False),
     ('overdue_principal', 'amount', True),
     ('principal_overdue_days', 'int', True),
     ('interest_overdue_days', 'int', True),
@@ -301,13 +301,32 @@ def read(data, max_bytes=None, max_uncompressed=None, progress=None,
     return rows, errors
 
 
-def write_xlsx(rows, title="Annex 4"):
-    "Return the bytes of an .xlsx Annex 4 file with the header rows"
+def write_xlsx(rows, title="Annex 4", labels=None, sheet_name=None):
+    """Return the bytes of an .xlsx Annex 4 file with the header rows of
+    the form: the title, the labels of the 29 columns (when given) and
+    the column numbers; then the rows"""
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    append_row(sheet, [title])
-    append_row(sheet, list(range(1, 30)))
+    sheet = workbook.create_sheet(sheet_title(sheet_name or title, 'Annex 4'))
+    if labels:
+        sheet.freeze_panes = 'A4'
+        for column in range(1, len(COLUMNS) + 1):
+            sheet.column_dimensions[get_column_letter(column)].width = 18
+    bold = Font(bold=True)
+    title_cell = WriteOnlyCell(sheet, value=title)
+    title_cell.font = bold
+    sheet.append([title_cell])
+    if labels:
+        cells = []
+        for label in labels:
+            cell = WriteOnlyCell(sheet, value=label)
+            cell.font = bold
+            cell.alignment = Alignment(wrap_text=True, vertical='top')
+            cells.append(cell)
+        sheet.append(cells)
+    append_row(sheet, list(range(1, len(COLUMNS) + 1)))
     for row in rows:
         append_row(sheet, row)
     output = io.BytesIO()

@@ -7,6 +7,7 @@ import logging
 import os
 import time
 from collections import defaultdict
+from decimal import Decimal
 
 from sql import Cast, Column, Values
 from sql.functions import CurrentTimestamp
@@ -17,11 +18,13 @@ from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
+from trytond.report import Report
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import annex4
+from .contract import PROGRAMMES, programme_of
 from .exceptions import (
     BankReportError, ImportBankAccessError, ImportFileError)
 
@@ -100,6 +103,11 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
     period = fields.Date("Month", required=True,
         states={'readonly': Eval('state') != 'expected'},
         help="The first day of the reported month.")
+    programme = fields.Selection(PROGRAMMES, "Programme", required=True,
+        sort=False, states={'readonly': Eval('state') != 'expected'},
+        help="A bank reports separately for each programme and direction "
+        "(D§21).")
+    programme_string = programme.translated('programme')
     received_date = fields.Date("Received On", readonly=True)
     filename = fields.Char("File Name", readonly=True)
     lines = fields.One2Many('damu.bank.report.line', 'report', "Lines",
@@ -115,11 +123,25 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints += [
-            ('bank_period_unique', Unique(t, t.bank, t.period),
+            ('bank_period_programme_unique',
+                Unique(t, t.bank, t.period, t.programme),
                 'kz_damu_monitoring.msg_bank_report_unique'),
             ]
         cls._order.insert(0, ('period', 'DESC'))
         cls._transitions |= {('expected', 'received')}
+
+    @classmethod
+    def __register__(cls, module_name):
+        table_h = cls.__table_handler__(module_name)
+        # Migration from 8.0.0: one report per programme (D§21)
+        table_h.drop_constraint('bank_period_unique')
+        created = not table_h.column_exist('programme')
+        super().__register__(module_name)
+        if created:
+            cursor = Transaction().connection.cursor()
+            table = cls.__table__()
+            cursor.execute(*table.update(
+                    [table.programme], ['programme_1']))
 
     @classmethod
     def view_attributes(cls):
@@ -131,8 +153,13 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
     def default_state(cls):
         return 'expected'
 
+    @classmethod
+    def default_programme(cls):
+        return 'programme_1'
+
     def get_rec_name(self, name):
-        return f'{self.bank.rec_name} {self.period:%m.%Y}'
+        return (f'{self.bank.rec_name} {self.period:%m.%Y} '
+            f'({self.programme_string})')
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -177,22 +204,29 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def create_expected(cls, date=None):
-        """Expect a report of the previous month from every bank with an
-        active subsidy or guarantee contract; a missing one turns overdue
-        after the 5th through the daily deadline check"""
+        """Expect a report of the previous month from every bank for each
+        programme in which it had a guarantee running in that month (D§21:
+        the report on the guaranteed projects, separately per programme); a
+        missing one turns overdue after the 5th through the daily deadline
+        check.  A bank with subsidy contracts only is expected nothing."""
         pool = Pool()
         Contract = pool.get('damu.contract')
         if date is None:
             date = pool.get('ir.date').today()
         period = first_of_month(first_of_month(date) - dt.timedelta(days=1))
-        banks = {c.bank for c in Contract.search([
-                    ('state', '=', 'active'),
-                    ('kind', 'in', ['subsidy', 'guarantee']),
+        expected = {(c.bank, c.programme) for c in Contract.search([
+                    ('kind', '=', 'guarantee'),
                     ('contract_date', '<', next_month(period)),
+                    ['OR',
+                        ('state', '=', 'active'),
+                        ('closed_date', '>=', period),
+                        ],
                     ])}
-        existing = {r.bank for r in cls.search([('period', '=', period)])}
-        return cls.create([{'bank': b.id, 'period': period}
-                for b in sorted(banks - existing, key=lambda b: b.id)])
+        existing = {(r.bank, r.programme)
+            for r in cls.search([('period', '=', period)])}
+        return cls.create([{'bank': b.id, 'period': period, 'programme': p}
+                for b, p in sorted(expected - existing,
+                    key=lambda k: (k[0].id, k[1]))])
 
     @classmethod
     def import_rows(cls, report, rows):
@@ -201,19 +235,20 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Line = pool.get('damu.bank.report.line')
         Contract = pool.get('damu.contract')
-        contracts = {c['number']: (c['id'], c['entrepreneur_bin'])
+        contracts = {c['number']: c
             for c in Contract.search_read([
                     ('bank', '=', report.bank.id),
                     ('kind', 'in', ['subsidy', 'guarantee']),
-                    ], fields_names=['number', 'entrepreneur_bin'])}
+                    ], fields_names=['number', 'kind', 'guarantee_amount'])}
         to_create, updates = [], {}
         for sheet_row, values in rows:
-            contract_id, _ = contracts.get(
-                values['agreement_number'], (None, None))
+            contract = contracts.get(values['agreement_number'])
+            contract_id = contract['id'] if contract else None
             to_create.append(dict(values, report=report.id,
                     sheet_row=sheet_row, contract=contract_id))
             if contract_id:
-                updates[contract_id] = values
+                updates[contract_id] = dict(values,
+                    **cls._guarantee_values(contract, values))
         # The banks only read the lines: the import alone writes them
         with without_check_access():
             Line.delete(Line.search([('report', '=', report.id)]))
@@ -221,6 +256,22 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
         debt_date = next_month(report.period) - dt.timedelta(days=1)
         cls._update_contract_debts(updates, debt_date)
         return len(to_create)
+
+    @staticmethod
+    def _guarantee_values(contract, values):
+        """Return what Damu paid under the guarantee (column 20) and the
+        remaining guarantee: the guarantee amount (column 19, else the
+        contract's) less what was paid (Annex 5, columns 7 and 8)"""
+        if contract['kind'] != 'guarantee':
+            return {'guarantee_paid': None, 'guarantee_balance': None}
+        paid = values.get('guarantee_paid') or Decimal(0)
+        amount = values.get('guarantee_amount')
+        if amount is None:
+            amount = contract['guarantee_amount'] or Decimal(0)
+        return {
+            'guarantee_paid': paid,
+            'guarantee_balance': max(amount - paid, Decimal(0)),
+            }
 
     @classmethod
     def _insert_lines(cls, vlist):
@@ -262,7 +313,8 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
                 'INTEGER'),
             (table.interest_overdue_days, 'interest_overdue_days',
                 'INTEGER'),
-            (table.guarantee_balance, 'guarantee_obligation', 'NUMERIC'),
+            (table.guarantee_paid, 'guarantee_paid', 'NUMERIC'),
+            (table.guarantee_balance, 'guarantee_balance', 'NUMERIC'),
             ]
         size = backend.MAX_QUERY_PARAMS // (len(targets) + 1)
         for sub_updates in grouped_slice(list(updates.items()), size):
@@ -287,14 +339,19 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
                     cache[Contract.__name__].pop(contract_id, None)
 
     @classmethod
-    def check_rows(cls, bank, rows):
+    def check_rows(cls, bank, rows, programme=None):
         """Return [(sheet row, reason)] of rows that match no contract of
-        the bank or whose agreement is in several rows of the file"""
+        the bank, whose contract belongs to another programme than the
+        report's (D§21) or whose agreement is in several rows of the
+        file"""
         Contract = Pool().get('damu.contract')
-        known = {}
+        known, programmes = {}, {}
         for contract in Contract.search_read([('bank', '=', bank.id)],
-                fields_names=['number', 'entrepreneur_bin']):
+                fields_names=['number', 'entrepreneur_bin', 'instrument',
+                    'direction']):
             known[contract['number']] = contract['entrepreneur_bin']
+            programmes[contract['number']] = programme_of(
+                contract['instrument'], contract['direction'])
         sheet_rows = defaultdict(list)
         for sheet_row, values in rows:
             sheet_rows[values['agreement_number']].append(sheet_row)
@@ -310,6 +367,11 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
                 reasons.append(gettext(
                         'kz_damu_monitoring.msg_import_bin_mismatch',
                         number=number, bin=values['borrower_bin']))
+            elif programme and programmes[number] != programme:
+                reasons.append(gettext(
+                        'kz_damu_monitoring.msg_import_other_programme',
+                        number=number, programme=dict(PROGRAMMES).get(
+                            programmes[number], '')))
             if len(sheet_rows[number]) > 1:
                 # Each of them is refused: none may silently win
                 reasons.append(gettext(
@@ -349,8 +411,8 @@ class BankReportLine(ModelSQL, ModelView):
     guarantee_number = fields.Char("17. Guarantee Agreement")
     guarantee_date = fields.Date("18. Guarantee Date")
     guarantee_amount = fields.Numeric("19. Guarantee Amount", **AMOUNT)
-    guarantee_obligation = fields.Numeric(
-        "20. Guarantee Obligation", **AMOUNT)
+    guarantee_paid = fields.Numeric(
+        "20. Paid by Damu under the Guarantee", **AMOUNT)
     overdue_principal = fields.Numeric("21. Overdue Principal", **AMOUNT)
     principal_overdue_days = fields.Integer("22. Principal Days Overdue")
     interest_overdue_days = fields.Integer("23. Interest Days Overdue")
@@ -367,6 +429,16 @@ class BankReportLine(ModelSQL, ModelView):
         # No __access__ on the report: the banks write their reports but
         # only read the lines (ir.model.access and ir.rule of the line)
         cls._order.insert(0, ('sheet_row', 'ASC'))
+
+    @classmethod
+    def __register__(cls, module_name):
+        table_h = cls.__table_handler__(module_name)
+        # Migration from 8.0.0: column 20 is what Damu paid under the
+        # guarantee ("Сумма исполнения обязательства ... по гарантии")
+        if (table_h.column_exist('guarantee_obligation')
+                and not table_h.column_exist('guarantee_paid')):
+            table_h.column_rename('guarantee_obligation', 'guarantee_paid')
+        super().__register__(module_name)
 
 
 class RejectedRowsFileMixin:
@@ -473,12 +545,14 @@ class ImportAnnex4(Wizard):
         values = {
             'period': first_of_month(first_of_month(today)
                 - dt.timedelta(days=1)),
+            'programme': 'programme_1',
             }
         context = Transaction().context
         if context.get('active_model') == 'damu.bank.report' and (
                 context.get('active_id')):
             report = pool.get('damu.bank.report')(context['active_id'])
-            values.update(bank=report.bank.id, period=report.period)
+            values.update(bank=report.bank.id, period=report.period,
+                programme=report.programme)
         else:
             organization = User(Transaction().user).kz_organization
             if organization and organization.kind in BANK_KINDS:
@@ -488,6 +562,12 @@ class ImportAnnex4(Wizard):
         values['allowed_banks'] = (
             user_banks() if values['bank_restricted'] else [])
         return values
+
+    @property
+    def programme(self):
+        "The programme of the report, the first direction if not given"
+        return (self.start.programme
+            or Pool().get('damu.bank.report').default_programme())
 
     def check_bank(self):
         """Refuse the report of a bank that is not the user's: the
@@ -565,7 +645,7 @@ class ImportAnnex4(Wizard):
                         for column, reason in row_errors)))
         bad = {r for r, _ in messages}
         unknown = Pool().get('damu.bank.report').check_rows(
-            self.start.bank, rows)
+            self.start.bank, rows, self.programme)
         messages.extend(unknown)
         bad |= {r for r, _ in unknown}
         valid = [(r, v) for r, v in rows if r not in bad]
@@ -632,6 +712,7 @@ class ImportAnnex4(Wizard):
         reports = Report.search([
                 ('bank', '=', self.start.bank.id),
                 ('period', '=', first_of_month(self.start.period)),
+                ('programme', '=', self.programme),
                 ])
         if reports:
             report, = reports
@@ -643,6 +724,7 @@ class ImportAnnex4(Wizard):
             report, = Report.create([{
                         'bank': self.start.bank.id,
                         'period': self.start.period,
+                        'programme': self.programme,
                         }])
         return report
 
@@ -721,6 +803,9 @@ class ImportAnnex4Start(ModelView):
     allowed_banks = fields.Many2Many('kz.organization', None, None,
         "Allowed Banks", readonly=True)
     period = fields.Date("Month", required=True)
+    programme = fields.Selection(PROGRAMMES, "Programme", required=True,
+        sort=False, help="The programme and direction of the report: a "
+        "bank files one report per programme (D§21).")
     file = fields.Binary("File", required=True, filename='filename',
         help="The Annex 4 report as .xlsx or .xls.")
     filename = fields.Char("File Name")
@@ -739,3 +824,46 @@ class ImportAnnex4Result(RejectedRowsFileMixin, ModelView):
     # The upload record of the file, if it got one
     upload = fields.Many2One('damu.bank.report.upload', "Upload",
         readonly=True)
+
+
+def annex4_labels():
+    "The labels of the 29 columns of Annex 4, in the user's language"
+    return [gettext('kz_damu_monitoring.msg_annex4_col_%s' % i)
+        for i in range(1, len(annex4.COLUMNS) + 1)]
+
+
+class Annex4Template(Report):
+    """The blank Annex 4 form a bank fills in: the title, the labels and
+    the numbers of the 29 columns of the seed"""
+    __name__ = 'damu.bank.report.template'
+
+    @classmethod
+    def _execute(cls, records, header, data, action):
+        title = gettext('kz_damu_monitoring.msg_annex4_template_title')
+        return 'xlsx', annex4.write_xlsx([], title, annex4_labels(),
+            sheet_name=gettext('kz_damu_monitoring.msg_annex4_sheet'))
+
+
+class Annex4Export(Report):
+    "A stored Annex 4 report as the .xlsx form, its lines in sheet order"
+    __name__ = 'damu.bank.report.xlsx'
+
+    @classmethod
+    def _execute(cls, records, header, data, action):
+        pool = Pool()
+        Line = pool.get('damu.bank.report.line')
+        report, = records[:1] or [None]
+        if report is None:
+            return Annex4Template._execute(records, header, data, action)
+        end = next_month(report.period) - dt.timedelta(days=1)
+        title = gettext('kz_damu_monitoring.msg_annex4_title',
+            bank=report.bank.rec_name,
+            programme=report.programme_string,
+            start=report.period.strftime('%d.%m.%Y'),
+            end=end.strftime('%d.%m.%Y'))
+        lines = Line.search_read([('report', '=', report.id)],
+            order=[('sheet_row', 'ASC'), ('id', 'ASC')],
+            fields_names=list(annex4.FIELD_NAMES))
+        rows = ([line[n] for n in annex4.FIELD_NAMES] for line in lines)
+        return 'xlsx', annex4.write_xlsx(rows, title, annex4_labels(),
+            sheet_name=gettext('kz_damu_monitoring.msg_annex4_sheet'))

@@ -22,10 +22,22 @@ DAYS = [
         "are notified (D§30)."),
     ('damu_portfolio_overdue_days', "Portfolio Guarantee Overdue (cd)", 60,
         "A portfolio guarantee is monitored only when the principal is "
-        "overdue for more than this many calendar days (D§22)."),
+        "overdue for more than this many calendar days, unless its "
+        "guarantee agreement sets another period (D§22)."),
+    ('damu_monitoring_days', "Monitoring Length (wd)", 10,
+        "Working days from the start to the end of a monitoring (D§19, "
+        "27, 32: the period given in the notice)."),
+    ('damu_documents_days', "Documents Lead (wd)", 1,
+        "Working days before the start of a monitoring by which the "
+        "documents of Annex 1, 2 or 3 are due (D§18, 26, 31)."),
+    ('damu_certificate_months', "Certificate of Rights Validity (months)",
+        12,
+        "A certificate of registered rights older than this is requested "
+        "again (Annex 2, item 5)."),
     ('damu_site_visit_days', "Site Visit Limit (cd)", 365,
-        "An investment project is visited at most this many calendar days "
-        "after the loan is issued (D§9)."),
+        "An investment project is visited after the end of its investment "
+        "phase and at most this many calendar days after the loan is "
+        "issued (D§9)."),
     ('damu_signing_days', "Report Signing (wd)", 5,
         "Working days to sign the monitoring report (D§38)."),
     ('damu_refusal_act_days', "Refusal Act (wd)", 1,

@@ -6,13 +6,17 @@ guarantees and grants."""
 import datetime as dt
 from decimal import Decimal
 
+from sql.conditionals import Coalesce
+
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.modules.kz_base.identifier import BINMixin
-from trytond.modules.kz_base.tools import rec_name_domain
+from trytond.modules.kz_base.tools import (
+    rec_name_domain, selection_domain)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
+from trytond.transaction import Transaction
 
 from .exceptions import ContractValidationError
 
@@ -54,7 +58,35 @@ LEGAL_STATUSES = [
     ('cooperative', "Entrepreneurial cooperative"),
     ('jsc', "Joint-stock company"),
     ]
+INSTRUMENTS = [
+    ('programme', "Programme"),
+    ('mechanism', "Mechanism"),
+    ]
+DIRECTIONS = [
+    (None, ""),
+    ('1', "First direction"),
+    ('2', "Second direction"),
+    ]
+PROJECT_TYPES = [
+    (None, ""),
+    ('new', "New production"),
+    ('modernisation', "Modernisation"),
+    ('expansion', "Expansion"),
+    ]
+# The Annex 4 report a contract belongs to: one per programme (D§21)
+PROGRAMMES = [
+    ('programme_1', "Programme, first direction"),
+    ('programme_2', "Programme, second direction"),
+    ('mechanism', "Mechanism"),
+    ]
 AMOUNT = dict(digits=(16, 2))
+
+
+def programme_of(instrument, direction):
+    "Return the Annex 4 programme of a contract's instrument and direction"
+    if instrument == 'mechanism':
+        return 'mechanism'
+    return 'programme_%s' % (direction or '1')
 
 
 class Contract(BINMixin, Workflow, ModelSQL, ModelView):
@@ -88,6 +120,29 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
         help="The bank, leasing company, Islamic bank or grantor.")
     region = fields.Many2One('kz.region', "Region", required=True,
         ondelete='RESTRICT', states=_states)
+    instrument = fields.Selection(INSTRUMENTS, "Support Instrument",
+        required=True, sort=False,
+        states={
+            'readonly': _states['readonly'],
+            },
+        help="The Programme (Business Roadmap) or the Mechanism of "
+        "lending priority projects (D§3.13, D§12.5).")
+    direction = fields.Selection(DIRECTIONS, "Programme Direction",
+        sort=False,
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('instrument') != 'programme',
+            'required': Eval('instrument') == 'programme',
+            },
+        help="The reports are made per direction (D§21, D§23).")
+    project_type = fields.Selection(PROJECT_TYPES, "Project Type",
+        sort=False,
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') == 'grant',
+            },
+        help="Under the Programme the growth obligation applies to "
+        "modernisation and expansion projects only (D§12.5).")
     purpose = fields.Selection(PURPOSES, "Loan Purpose", sort=False,
         states={
             'readonly': _states['readonly'],
@@ -116,7 +171,15 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
             'invisible': Eval('purpose') != 'investment',
             },
         help="When the supply or works contracts financed by the loan are "
-        "to be fulfilled (D§9).")
+        "to be fulfilled: the site visit comes after it (D§9).")
+    further_visit_date = fields.Date("Further Site Visit By",
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('purpose') != 'investment',
+            },
+        help="The additional term for a later site visit given by Damu "
+        "under the financing agreement; without it the project is visited "
+        "once (D§9).")
     guarantee_number = fields.Char("Guarantee Agreement",
         states={
             'readonly': _states['readonly'],
@@ -135,12 +198,26 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
             'invisible': Eval('kind') != 'guarantee',
             'required': Eval('kind') == 'guarantee',
             })
+    portfolio_overdue_days = fields.Integer("Overdue Threshold (cd)",
+        domain=['OR', ('portfolio_overdue_days', '=', None),
+            ('portfolio_overdue_days', '>=', 0)],
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('sub_kind') != 'portfolio',
+            },
+        help="The period of overdue principal set by the guarantee "
+        "agreement after which the project is monitored; empty: the "
+        "period of the settings (D§22).")
     guarantee_balance = fields.Numeric("Guarantee Balance", **AMOUNT,
+        readonly=True,
         states={'invisible': Eval('kind') != 'guarantee'},
-        help="The guarantee obligation of Damu at the last report.")
+        help="The guarantee amount less what Damu paid under it, at the "
+        "last report (Annex 5, column 7).")
     guarantee_paid = fields.Numeric("Guarantee Paid", **AMOUNT,
+        readonly=True,
         states={'invisible': Eval('kind') != 'guarantee'},
-        help="The obligations Damu fulfilled under the guarantee.")
+        help="What Damu paid under the guarantee, at the last report "
+        "(Annex 4, column 20).")
     tranches = fields.One2Many('damu.contract.tranche', 'contract',
         "Tranches", states=_states)
     disbursed_amount = fields.Function(fields.Numeric(
@@ -170,6 +247,13 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
         help="When the contract was repaid, terminated or returned.")
     monitorings = fields.One2Many('damu.monitoring', 'contract',
         "Monitorings", readonly=True)
+    programme = fields.Function(fields.Selection(PROGRAMMES,
+            "Report Programme"), 'get_programme',
+        searcher='search_programme')
+    beyond_overdue_threshold = fields.Function(fields.Boolean(
+            "Beyond Overdue Threshold"),
+        'get_beyond_overdue_threshold',
+        searcher='search_beyond_overdue_threshold')
 
     del _states
 
@@ -216,8 +300,54 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
                 })
 
     @classmethod
+    def __register__(cls, module_name):
+        table_h = cls.__table_handler__(module_name)
+        created = not table_h.column_exist('instrument')
+        super().__register__(module_name)
+        if created:
+            cls._migrate_instrument()
+
+    @classmethod
+    def _migrate_instrument(cls):
+        '''Contracts recorded before the support instrument was known:
+        the Programme's first direction, where the grants and most
+        guarantees belong; their growth obligation stays checked
+        (modernisation) until the officer records the project type'''
+        # Migration from 8.0.0: instrument, direction and project type
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        cursor.execute(*table.update(
+                [table.instrument, table.direction],
+                ['programme', '1']))
+        cursor.execute(*table.update(
+                [table.project_type], ['modernisation'],
+                where=table.kind != 'grant'))
+        cursor.execute(*table.update(
+                [table.project_type], ['new'],
+                where=table.kind == 'grant'))
+
+    @classmethod
     def default_state(cls):
         return 'active'
+
+    @classmethod
+    def default_instrument(cls):
+        return 'programme'
+
+    @classmethod
+    def default_direction(cls):
+        return '1'
+
+    @classmethod
+    def default_project_type(cls):
+        return 'modernisation'
+
+    @fields.depends('instrument', 'direction')
+    def on_change_instrument(self):
+        if self.instrument == 'mechanism':
+            self.direction = None
+        elif not self.direction:
+            self.direction = '1'
 
     @classmethod
     def default_kind(cls):
@@ -227,10 +357,15 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
     def default_sub_kind(cls):
         return 'loan'
 
-    @fields.depends('kind', 'sub_kind')
+    @fields.depends('kind', 'sub_kind', 'instrument',
+        methods=['on_change_instrument'])
     def on_change_kind(self):
         if self.kind and self.sub_kind not in KIND_SUB_KINDS[self.kind]:
             self.sub_kind = KIND_SUB_KINDS[self.kind][0]
+        if self.kind == 'grant':
+            # Grants are given under the Programme only (D§3.5)
+            self.instrument = 'programme'
+            self.on_change_instrument()
 
     def get_rec_name(self, name):
         return f'{self.number} — {self.entrepreneur}'
@@ -253,9 +388,66 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
                     min(dates) if dates else None)
         return result
 
+    def get_programme(self, name):
+        return programme_of(self.instrument, self.direction)
+
+    @classmethod
+    def search_programme(cls, name, clause):
+        return selection_domain(clause, {
+                'mechanism': [('instrument', '=', 'mechanism')],
+                'programme_1': [('instrument', '=', 'programme'),
+                    ('direction', 'in', ['1', None])],
+                'programme_2': [('instrument', '=', 'programme'),
+                    ('direction', '=', '2')],
+                })
+
+    @classmethod
+    def _overdue_threshold_condition(cls, table):
+        "The SQL condition of a principal overdue beyond its threshold"
+        Configuration = Pool().get('kz.configuration')
+        days = Configuration(1).damu_portfolio_overdue_days
+        return (Coalesce(table.principal_overdue_days, 0)
+            > Coalesce(table.portfolio_overdue_days, days))
+
+    @classmethod
+    def get_beyond_overdue_threshold(cls, contracts, name):
+        Configuration = Pool().get('kz.configuration')
+        days = Configuration(1).damu_portfolio_overdue_days
+        return {c.id: (c.principal_overdue_days or 0) > (
+                c.portfolio_overdue_days
+                if c.portfolio_overdue_days is not None else days)
+            for c in contracts}
+
+    @classmethod
+    def search_beyond_overdue_threshold(cls, name, clause):
+        "The threshold of the guarantee agreement, else the setting (D§22)"
+        table = cls.__table__()
+        _, operator, value = clause[:3]
+        query = table.select(table.id,
+            where=cls._overdue_threshold_condition(table))
+        if (operator == '=') == bool(value):
+            return [('id', 'in', query)]
+        return [('id', 'not in', query)]
+
+    @property
+    def growth_obligation(self):
+        '''The growth obligation of the contract (D§12.5), or None
+
+        'all': revenue and average jobs grow by the percentage (Programme,
+        modernisation and expansion projects); 'jobs_or_revenue': jobs
+        kept or increased, or revenue grown by the percentage
+        (Mechanism)'''
+        if self.kind == 'grant':
+            return None
+        if self.instrument == 'mechanism':
+            return 'jobs_or_revenue'
+        if self.project_type in {'modernisation', 'expansion'}:
+            return 'all'
+        return None
+
     def get_growth_due_date(self, name):
         Configuration = Pool().get('kz.configuration')
-        if not self.decision_date or self.kind == 'grant':
+        if not self.decision_date or not self.growth_obligation:
             return None
         years = Configuration(1).damu_growth_years
         # The reporting date is the start of the next fiscal year,
@@ -271,17 +463,25 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
         "Investment loans get a site visit, working capital does not (D§9)"
         return self.kind == 'grant' or self.purpose == 'investment'
 
-    def site_visit_due_date(self):
-        "The end of the investment phase, at most the limit after issue"
+    def site_visit_window(self):
+        """Return (from, by) of the first site visit (D§9): after the end
+        of the investment phase, at the latest the limit after the loan
+        was issued; the due date is the end of the window"""
         Configuration = Pool().get('kz.configuration')
         if not self.needs_site_visit:
-            return None
+            return None, None
         issue = self.first_disbursement or self.contract_date
         limit = issue + dt.timedelta(
             days=Configuration(1).damu_site_visit_days)
-        if self.investment_end_date:
-            return min(self.investment_end_date, limit)
-        return limit
+        start = self.investment_end_date
+        if start and start > limit:
+            # An investment phase longer than the limit: the limit wins
+            start = limit
+        return start, limit
+
+    def site_visit_due_date(self):
+        "The end of the window of the first visit (D§9)"
+        return self.site_visit_window()[1]
 
     @classmethod
     def validate_fields(cls, contracts, field_names):
@@ -310,15 +510,14 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
     def monitorable_domain(cls, date):
         """Return the domain of the contracts to monitor on date (D§8, 11,
         16, 22): active, signed by then, portfolio guarantees only when
-        their principal is overdue for long"""
-        Configuration = Pool().get('kz.configuration')
-        days = Configuration(1).damu_portfolio_overdue_days
+        their principal is overdue beyond the threshold of their guarantee
+        agreement, else of the settings"""
         return [
             ('state', '=', 'active'),
             ('contract_date', '<=', date),
             ['OR',
                 ('sub_kind', '!=', 'portfolio'),
-                ('principal_overdue_days', '>', days),
+                ('beyond_overdue_threshold', '=', True),
                 ],
             ]
 

@@ -13,6 +13,8 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.extend([
                 ('damu.bank.report|create_expected',
                     "Expect the Banks' Monthly Reports"),
+                ('damu.guarantee.report.filing|create_expected',
+                    "Expect the Guarantee Report (Annex 5)"),
                 ('damu.monitoring|create_overdue_monitorings',
                     "Create Monitorings of Overdue Guarantees"),
                 ])

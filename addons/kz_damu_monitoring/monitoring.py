@@ -6,10 +6,13 @@ visit, subjects, report, signature, acts, remediation and, for grants,
 the competition commission's decision."""
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.notification import notify_users
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -176,9 +179,20 @@ class Monitoring(Workflow, ModelSQL, ModelView):
             help="Investment projects and grants are visited; working-"
             "capital loans are monitored at the desk (D§9)."),
         'get_site_visit')
-    site_visit_due = fields.Function(fields.Date("Visit By"),
+    site_visit_from = fields.Function(fields.Date("Visit From",
+            help="The end of the investment phase: the visit comes after "
+            "it (D§9)."),
+        'get_site_visit')
+    site_visit_due = fields.Function(fields.Date("Visit By",
+            help="The end of the window of the visit: at the latest the "
+            "limit after the loan was issued, or the further term of the "
+            "contract (D§9)."),
         'get_site_visit')
     site_visit_date = fields.Date("Visited On",
+        domain=[If(Bool(Eval('site_visit_from')),
+                ['OR', ('site_visit_date', '=', None),
+                    ('site_visit_date', '>=', Eval('site_visit_from'))],
+                [])],
         states={'invisible': ~Eval('site_visit')})
     documents = fields.One2Many('damu.monitoring.document', 'monitoring',
         "Documents")
@@ -407,7 +421,7 @@ class Monitoring(Workflow, ModelSQL, ModelView):
             'bank_notice_date': config.damu_bank_notice_days,
             'entrepreneur_notice_date': config.damu_entrepreneur_notice_days,
             'grant_notice_date': config.damu_grant_notice_days,
-            'documents_date': 1,
+            'documents_date': config.damu_documents_days,
             }
         result = {n: {} for n in names}
         for monitoring in monitorings:
@@ -423,24 +437,62 @@ class Monitoring(Workflow, ModelSQL, ModelView):
         return result
 
     def get_site_visit(self, name):
+        start, end = self.site_visit_window()
         if name == 'site_visit':
-            return self.contract.needs_site_visit
-        return self.contract.site_visit_due_date()
+            return bool(end)
+        elif name == 'site_visit_from':
+            return start
+        return end
+
+    def site_visit_window(self):
+        """Return (from, by) of the site visit of this monitoring (D§9)
+
+        The first visit of an investment project comes after the end of
+        its investment phase, within the limit after the loan was issued;
+        a later one only by the further term of the contract."""
+        contract = self.contract
+        if not contract or not contract.needs_site_visit:
+            return None, None
+        visits = [m.site_visit_date for m in contract.monitorings
+            if m.site_visit_date and m.id != self.id
+            and (not self.start_date or not m.start_date
+                or m.start_date <= self.start_date)]
+        if not visits:
+            return contract.site_visit_window()
+        if (contract.further_visit_date
+                and contract.further_visit_date > max(visits)):
+            return None, contract.further_visit_date
+        return None, None
 
     def get_missing_documents(self, name):
-        return len([d for d in self.documents if not d.received])
+        return len([d for d in self.documents
+                if d.required and not d.received])
 
     def get_growth_met(self, name):
+        """The growth obligation of D§12.5: under the Programme revenue and
+        average jobs grow by the percentage; under the Mechanism the jobs
+        are kept or increased, or the revenue grows by the percentage"""
         contract = self.contract
-        if (contract.kind == 'grant' or not contract.growth_due_date
+        obligation = contract.growth_obligation
+        if (not obligation or not contract.growth_due_date
                 or not self.start_date
                 or self.start_date < contract.growth_due_date):
             return None
         factor = 1 + _config().damu_growth_percent / 100
-        checks = []
+        revenue = None
         if contract.revenue_base and self.revenue_actual is not None:
-            checks.append(
-                self.revenue_actual >= contract.revenue_base * factor)
+            revenue = self.revenue_actual >= contract.revenue_base * factor
+        if obligation == 'jobs_or_revenue':
+            kept = None
+            if contract.jobs_base is not None and (
+                    self.jobs_actual is not None):
+                kept = self.jobs_actual >= contract.jobs_base
+            if kept or revenue:
+                return True
+            if kept is None or revenue is None:
+                return None
+            return False
+        checks = [] if revenue is None else [revenue]
         if contract.jobs_base and self.jobs_actual is not None:
             checks.append(
                 Decimal(self.jobs_actual) >= contract.jobs_base * factor)
@@ -510,15 +562,26 @@ class Monitoring(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Document = pool.get('damu.monitoring.document')
         Subject = pool.get('damu.monitoring.subject')
+        Lang = pool.get('ir.lang')
         documents, subjects = [], []
         for monitoring in monitorings:
             contract = monitoring.contract
             if not monitoring.documents:
-                documents.extend({
+                for i, code in enumerate(KIND_DOCUMENTS[contract.kind]):
+                    values = {
                         'monitoring': monitoring.id, 'item': code,
                         'sequence': i,
-                        } for i, code in enumerate(
-                        KIND_DOCUMENTS[contract.kind]))
+                        }
+                    if code == 'a2_5':
+                        required, valid_since = (
+                            monitoring.certificate_required())
+                        if not required:
+                            values['required'] = False
+                            values['note'] = gettext(
+                                'kz_damu_monitoring'
+                                '.msg_document_certificate_valid',
+                                date=Lang.get().strftime(valid_since))
+                    documents.append(values)
             if not monitoring.subjects:
                 codes = list(KIND_SUBJECTS[contract.kind])
                 if contract.is_portfolio:
@@ -535,6 +598,34 @@ class Monitoring(Workflow, ModelSQL, ModelView):
                         } for i, code in enumerate(codes))
         Document.create(documents)
         Subject.create(subjects)
+
+    def certificate_required(self):
+        """Return (required, date of the last certificate) of the
+        certificate of registered rights (Annex 2, item 5): requested at
+        the first monitoring of the project and again when the last one
+        received is older than the validity; always in an unplanned
+        monitoring of a principal not repaid on time"""
+        pool = Pool()
+        Document = pool.get('damu.monitoring.document')
+        contract = self.contract
+        if self.origin == 'overdue' or (self.origin != 'planned'
+                and (contract.principal_overdue_days or 0) > 0):
+            return True, None
+        documents = Document.search([
+                ('monitoring.contract', '=', contract.id),
+                ('monitoring', '!=', self.id),
+                ('item', '=', 'a2_5'),
+                ('received', '=', True),
+                ('received_date', '!=', None),
+                ], order=[('received_date', 'DESC')], limit=1)
+        if not documents:
+            return True, None
+        last = documents[0].received_date
+        valid_until = last + relativedelta(
+            months=_config().damu_certificate_months)
+        if not self.start_date or self.start_date > valid_until:
+            return True, last
+        return False, last
 
     def _deadline(self, kind, base_date, days, unit='working', state='open',
             **values):
@@ -595,13 +686,33 @@ class Monitoring(Workflow, ModelSQL, ModelView):
                         monitoring.start_date,
                         -config.damu_entrepreneur_notice_days))
             deadlines.append(monitoring._deadline('documents',
-                    monitoring.start_date, -1))
+                    monitoring.start_date, -config.damu_documents_days))
             visit_due = monitoring.site_visit_due
             if visit_due:
                 deadlines.append(monitoring._deadline('site_visit',
                         visit_due, 0, unit='calendar'))
-        cls._create_deadlines(deadlines)
+        deadlines = cls._create_deadlines(deadlines)
+        cls._flag_late_visits([d for d in deadlines
+                if d.kind == 'site_visit' and d.due_date < today])
         cls.write(monitorings, {'notified_date': today})
+
+    @classmethod
+    def _flag_late_visits(cls, deadlines):
+        """A visit already late when its monitoring opens is flagged and
+        told once, here: the daily check does not escalate it again"""
+        Deadline = Pool().get('damu.monitoring.deadline')
+        for deadline in deadlines:
+            notify_users(deadline.get_deadline_escalation_recipients(),
+                gettext('kz_damu_monitoring.msg_monitoring_visit_late',
+                    monitoring=deadline.monitoring.rec_name,
+                    due=deadline.due_date),
+                records=[deadline.monitoring])
+        if deadlines:
+            Deadline.write(deadlines, {
+                    'overdue': True,
+                    'deadline_escalated': True,
+                    'deadline_reminded': True,
+                    })
 
     @classmethod
     @ModelView.button
@@ -798,7 +909,7 @@ class Monitoring(Workflow, ModelSQL, ModelView):
                         ('state', 'in', OPEN_STATES)]),
                 ] + Contract.monitorable_domain(today))
         start = Calendar.add_working_days(today, config.damu_bank_notice_days)
-        end = Calendar.add_working_days(start, 10)
+        end = Calendar.add_working_days(start, config.damu_monitoring_days)
         return cls.create([{
                     'contract': c.id,
                     'origin': 'overdue',
@@ -817,6 +928,9 @@ class MonitoringDocument(ModelSQL, ModelView):
     sequence = fields.Integer("Sequence")
     item = fields.Selection(DOCUMENTS, "Document", required=True,
         sort=False)
+    required = fields.Boolean("Required", readonly=True,
+        help="A certificate of registered rights still valid is not "
+        "requested again (Annex 2, item 5).")
     received = fields.Boolean("Received")
     received_date = fields.Date("Received On",
         states={'invisible': ~Eval('received')})
@@ -827,6 +941,10 @@ class MonitoringDocument(ModelSQL, ModelView):
         super().__setup__()
         cls.__access__.add('monitoring')
         cls._order.insert(0, ('sequence', 'ASC'))
+
+    @classmethod
+    def default_required(cls):
+        return True
 
     @classmethod
     def default_received(cls):

@@ -4,6 +4,8 @@
 """The annual monitoring plan (D-2, D§7, 8, 11, 22)."""
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
+
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.kz_base.deadline import DeadlineMixin
@@ -29,6 +31,13 @@ class Plan(DeadlineMixin, Workflow, ModelSQL, ModelView):
         states=_states)
     period_end = fields.Date("Period End", required=True, states=_states,
         domain=[('period_end', '>=', Eval('period_start', None))])
+    distribution = fields.Selection([
+            ('month', "By month"),
+            ('quarter', "By quarter"),
+            ], "Distribution", required=True, states=_states,
+        help="Select Projects spreads the new monitorings evenly over the "
+        "months or quarters of the period; the officer may move each "
+        "one (D§7, D§16).")
     monitorings = fields.One2Many('damu.monitoring', 'plan', "Monitorings",
         states=_states)
     approved_by = fields.Many2One('res.user', "Approved By", readonly=True)
@@ -73,6 +82,10 @@ class Plan(DeadlineMixin, Workflow, ModelSQL, ModelView):
     def default_state(cls):
         return 'draft'
 
+    @classmethod
+    def default_distribution(cls):
+        return 'month'
+
     @fields.depends('year', 'period_start', 'period_end', 'name')
     def on_change_year(self):
         if self.year and 2000 <= self.year <= 2100:
@@ -102,30 +115,58 @@ class Plan(DeadlineMixin, Workflow, ModelSQL, ModelView):
         Contract = Pool().get('damu.contract')
         return Contract.search(Contract.monitorable_domain(date))
 
+    def slot_starts(self):
+        """Return the first working day of each month or quarter of the
+        period: the starts over which the monitorings are spread"""
+        Calendar = Pool().get('kz.calendar')
+        step = 3 if self.distribution == 'quarter' else 1
+        starts = []
+        month = self.period_start.replace(day=1)
+        if step == 3:
+            month = month.replace(month=(month.month - 1) // 3 * 3 + 1)
+        while month <= self.period_end:
+            start = Calendar.add_working_days(
+                max(month, self.period_start), 0)
+            if start <= self.period_end and start not in starts:
+                starts.append(start)
+            month += relativedelta(months=step)
+        return starts or [self.period_start]
+
     @classmethod
     @ModelView.button
     def select_projects(cls, plans):
-        "Add a planned monitoring for each project to monitor (D§8, 11, 22)"
+        """Add a planned monitoring for each project to monitor (D§8, 11,
+        22), spread evenly over the months or quarters of the period: a
+        bank's projects stay together, in as few slots as the spread
+        allows"""
         pool = Pool()
         Monitoring = pool.get('damu.monitoring')
         Calendar = pool.get('kz.calendar')
+        Configuration = pool.get('kz.configuration')
+        length = Configuration(1).damu_monitoring_days
         to_create = []
         for plan in plans:
             if plan.state != 'draft':
                 continue
             planned = {m.contract for m in plan.monitorings}
-            start = Calendar.add_working_days(plan.period_start, 0)
-            end = Calendar.add_working_days(start, 10)
-            for contract in cls.select_contracts(plan.period_start):
-                if contract in planned:
-                    continue
-                to_create.append({
-                        'plan': plan.id,
-                        'contract': contract.id,
-                        'origin': 'planned',
-                        'start_date': start,
-                        'end_date': end,
-                        })
+            contracts = sorted((c for c in cls.select_contracts(
+                        plan.period_start) if c not in planned),
+                key=lambda c: (c.bank.id, c.id))
+            starts = plan.slot_starts()
+            size, extra = divmod(len(contracts), len(starts))
+            index = 0
+            for slot, start in enumerate(starts):
+                end = Calendar.add_working_days(start, length)
+                count = size + (1 if slot < extra else 0)
+                for contract in contracts[index:index + count]:
+                    to_create.append({
+                            'plan': plan.id,
+                            'contract': contract.id,
+                            'origin': 'planned',
+                            'start_date': start,
+                            'end_date': end,
+                            })
+                index += count
         return Monitoring.create(to_create)
 
     @classmethod

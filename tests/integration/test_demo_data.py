@@ -61,5 +61,30 @@ class DemoDataTestCase(unittest.TestCase):
             self.assertEqual(abai.name, 'Абай облысы')
 
 
+    def test_damu_cases(self):
+        "The demo shows a guarantee paid out under the guarantee and a "
+        "Mechanism contract that met its obligation by the jobs alone"
+        from decimal import Decimal
+
+        from proteus import Model
+        from proteus import config as pconfig
+        pconfig.set_trytond(
+            database=DATABASE, config_file=support.config_file())
+        Contract = Model.get('damu.contract')
+        Line = Model.get('damu.bank.report.line')
+        paid, = Contract.find([('number', '=', 'HB-G-2024-001')])
+        self.assertEqual(paid.guarantee_paid, Decimal(6000000))
+        self.assertEqual(paid.guarantee_balance, Decimal(54000000))
+        line, = Line.find([('contract', '=', paid.id)])
+        self.assertEqual(line.guarantee_paid, Decimal(6000000))
+        self.assertEqual(line.report.state, 'received')
+        mechanism, = Contract.find([('number', '=', 'HB-M-2021-001')])
+        self.assertEqual(mechanism.instrument, 'mechanism')
+        monitoring, = mechanism.monitorings
+        self.assertEqual(monitoring.jobs_actual, mechanism.jobs_base)
+        self.assertEqual(monitoring.revenue_actual, mechanism.revenue_base)
+        self.assertIs(monitoring.growth_met, True)
+
+
 if os.environ.get('KZ_SKIP_INTEGRATION'):
     del DemoDataTestCase

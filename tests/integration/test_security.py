@@ -143,6 +143,8 @@ ACCESS = {
         **grant(DAMU_STAFF + ['admin'], 'rwcd')},
     # written by the import only, in transactions of its own
     'damu.bank.report.upload': grant(BANKS + DAMU_STAFF + ['admin'], 'r'),
+    # the monthly filing of Annex 5, created by its cron
+    'damu.guarantee.report.filing': grant(DAMU_STAFF + ['admin'], 'rw'),
     }
 # Models that are not data a role works on (wizards, reports, SQL views)
 NOT_STORED = set()
@@ -244,6 +246,7 @@ BUTTONS = {
         },
     'damu.monitoring.deadline': {'complete': may(*DAMU_STAFF)},
     'damu.act': {'issue': may(*DAMU_STAFF)},
+    'damu.guarantee.report.filing': {'send': may(*DAMU_STAFF)},
     }
 
 

@@ -522,7 +522,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
         data = annex4.write_xlsx([
                 annex4_row('S-1', BINS[0], outstanding='70 000 000,50'),
                 annex4_row('G-1', BINS[1], outstanding=50000000,
-                    overdue=1000000, days=15, c20=25000000),
+                    overdue=1000000, days=15, c20=10000000),
                 ])
         with today(dt.date(2025, 4, 3)):
             state, session = self._import(orgs['halyk'], data)
@@ -534,7 +534,12 @@ class DamuMonitoringTestCase(ModuleTestCase):
         self.assertEqual(len(report.lines[0].__class__._fields) >= 29, True)
         self.assertEqual(subsidy.outstanding_debt, Decimal('70000000.50'))
         self.assertEqual(guarantee.principal_overdue_days, 15)
-        self.assertEqual(guarantee.guarantee_balance, Decimal(25000000))
+        # Column 20 is what Damu paid under the guarantee; the remaining
+        # guarantee is the guarantee amount less it (Annex 4, 5)
+        self.assertEqual(guarantee.guarantee_paid, Decimal(10000000))
+        self.assertEqual(guarantee.guarantee_balance, Decimal(40000000))
+        self.assertEqual(report.lines[1].guarantee_paid, Decimal(10000000))
+        self.assertIsNone(subsidy.guarantee_paid)
         self.assertEqual(guarantee.debt_date, dt.date(2025, 3, 31))
         # The overdue guarantee got an unplanned monitoring (D§4)
         self.assertEqual([m.origin for m in guarantee.monitorings],
@@ -673,8 +678,10 @@ class DamuMonitoringTestCase(ModuleTestCase):
         Report = pool.get('damu.bank.report')
         Deadline = pool.get('kz.deadline')
         orgs = setup_orgs()
-        self._contracts(orgs, {'number': 'S-1'},
-            {'number': 'S-2', 'bank': orgs['bcc'].id})
+        g = {'kind': 'guarantee', 'sub_kind': 'individual',
+            'guarantee_amount': Decimal(1000)}
+        self._contracts(orgs, dict(g, number='G-1'),
+            dict(g, number='G-2', bank=orgs['bcc'].id))
         with today(dt.date(2025, 4, 1)):
             reports = Report.create_expected()
             self.assertEqual(len(reports), 2)
@@ -698,7 +705,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
         g = {'kind': 'guarantee', 'sub_kind': 'individual'}
         a1, a2, s1, _ = self._contracts(orgs,
             dict(g, number='G-1', amount=Decimal(1000),
-                guarantee_amount=Decimal(500), guarantee_balance=Decimal(400),
+                guarantee_amount=Decimal(500),
                 outstanding_debt=Decimal(800)),
             dict(g, number='G-2', amount=Decimal(2000),
                 guarantee_amount=Decimal(1000), guarantee_paid=Decimal(100),
@@ -722,7 +729,9 @@ class DamuMonitoringTestCase(ModuleTestCase):
         self.assertEqual(astana['disbursed'], Decimal(600))
         self.assertEqual(astana['debt'], Decimal(2300))
         self.assertEqual(astana['guarantee_amount'], Decimal(1500))
-        self.assertEqual(astana['guarantee_balance'], Decimal(400))
+        # Without Annex 4 lines: the figures recorded on the contracts;
+        # the remaining guarantee is the amount less what was paid
+        self.assertEqual(astana['guarantee_balance'], Decimal(1400))
         self.assertEqual(astana['guarantee_paid'], Decimal(100))
         self.assertEqual(totals['loan_amount'], Decimal(7000))
         self.assertEqual(totals['disbursed'], Decimal(4600))

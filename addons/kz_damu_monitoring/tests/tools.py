@@ -3,6 +3,8 @@
 # copyright notices and license terms.
 """Shared test fixtures: two banks, a region and contracts of each kind."""
 import datetime as dt
+import os
+import unittest
 from decimal import Decimal
 
 from trytond.pool import Pool
@@ -58,3 +60,46 @@ def contract_values(orgs, number, **values):
         }
     result.update(values)
     return result
+
+
+ROOT = os.environ.get('KZ_ROOT') or os.path.dirname(os.path.dirname(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+SEEDS = os.environ.get('KZ_SEEDS') or os.path.join(
+    ROOT, '..', 'shared', 'seeds')
+SEED = 'damu_monitoring_rules_2019.ru-en.txt'
+
+
+def seed_form(annex):
+    """Return (title, labels, numbers) of the table of the annex in the
+    Russian original of the Damu rules (the seed)"""
+    path = os.path.join(SEEDS, SEED)
+    if not os.path.exists(path):
+        raise unittest.SkipTest(f"the seed {path} is not here")
+    with open(path, encoding='utf-8') as fp:
+        lines = [line.strip() for line in fp]
+    start = lines.index(f'Приложение {annex}')
+    title = None
+    labels, numbers = [], []
+    for line in lines[start + 1:]:
+        if line.startswith('Должностное лицо'):
+            break
+        if title is None:
+            if line.startswith('Отчет'):
+                title = line
+            continue
+        if (not line or line.startswith('Сноска.')
+                or line == 'продолжение таблицы'):
+            continue
+        if line.isdigit():
+            numbers.append(int(line))
+        else:
+            labels.append(line)
+    return title, labels, numbers
+
+
+def load_translations(lang='ru'):
+    "Load the module's .po file of the language into the database"
+    Translation = Pool().get('ir.translation')
+    Translation.translation_import(lang, 'kz_damu_monitoring',
+        os.path.join(os.path.dirname(os.path.dirname(
+                    os.path.abspath(__file__))), 'locale', f'{lang}.po'))
