@@ -289,13 +289,17 @@ class Project(metaclass=PoolMeta):
     @classmethod
     def search_stalled(cls, name, clause):
         _, operator, value = clause[:3]
-        domain = [
-            ('state', 'in', PROGRESS_STATES),
-            ('progress_date', '<=', cls._stalled_limit()),
-            ]
+        limit = cls._stalled_limit()
         if (operator == '=') == bool(value):
-            return domain
-        return ['NOT', domain]
+            return [
+                ('state', 'in', PROGRESS_STATES),
+                ('progress_date', '<=', limit),
+                ]
+        return ['OR',
+            ('state', 'not in', PROGRESS_STATES),
+            ('progress_date', '>', limit),
+            ('progress_date', '=', None),
+            ]
 
     @classmethod
     def preprocess_values(cls, mode, values):
