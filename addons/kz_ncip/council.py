@@ -130,9 +130,12 @@ class CouncilMeeting(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def agenda_candidates(cls):
-        """Return the agenda items (dicts) that generate_agenda adds; other
-        modules add theirs"""
-        return []
+        """Return the agenda items (dicts) that generate_agenda adds: the
+        projects without progress (N§7.2); other modules add theirs"""
+        Project = Pool().get('ncip.project')
+        projects = Project.search([('stalled', '=', True)],
+            order=[('progress_date', 'ASC'), ('id', 'ASC')])
+        return [p.agenda_values() for p in projects]
 
     @classmethod
     @ModelView.button
@@ -325,12 +328,16 @@ class Project(metaclass=PoolMeta):
         meeting = Meeting.next_meeting()
         if not meeting:
             raise CouncilError(gettext('kz_ncip.msg_agenda_no_meeting'))
-        meeting.add_items([{
-                    'kind': 'no_progress' if p.stalled else 'project',
-                    'project': p.id,
-                    'subject': gettext('kz_ncip.msg_agenda_no_progress',
-                        date=p.progress_date) if p.stalled else None,
-                    } for p in projects])
+        meeting.add_items([p.agenda_values() for p in projects])
+
+    def agenda_values(self):
+        "The agenda item of the project"
+        return {
+            'kind': 'no_progress' if self.stalled else 'project',
+            'project': self.id,
+            'subject': gettext('kz_ncip.msg_agenda_no_progress',
+                date=self.progress_date) if self.stalled else None,
+            }
 
 
 class Configuration(metaclass=PoolMeta):

@@ -949,7 +949,7 @@ class KzGreenCorridorTestCase(ModuleTestCase):
         xml = """<?xml version="1.0" encoding="utf-8"?>
 <rates>
   <generator>nationalbank.kz</generator>
-  <title>Official exchange rates of National Bank of Republic Kazakhstan</title>
+  <title>Official exchange rates of National Bank</title>
   <date>02.06.2025</date>
   <item><fullname>ДОЛЛАР США</fullname><title>USD</title>
     <description>512.5</description><quant>1</quant></item>

@@ -1166,6 +1166,15 @@ class ImplementationTestCase(unittest.TestCase):
         self.assertIn("2025-06-01", meeting.agenda[0].subject)
         self.assertEqual(
             [i.meeting for i in Project(idle.id).agenda_items], [meeting])
+        # Generating the agenda adds the other projects without progress
+        with today(dt.date(2025, 9, 8)):
+            later, = Meeting.create([{
+                        'name': "Investment Council",
+                        'date': dt.date(2025, 12, 20)}])
+            Meeting.generate_agenda([meeting, later])
+        self.assertEqual(len(Meeting(meeting.id).agenda), 2)
+        self.assertEqual(
+            [(i.project, i.kind) for i in Meeting(later.id).agenda], [])
         # The agenda is not limited to projects
         with as_user(w.authorized):
             with self.assertRaises(CouncilValidationError):
