@@ -128,13 +128,27 @@ def load(password):
     project.new_jobs = 650
     project.save()
 
+    # Fewer jobs than planned: the score falls under the threshold, the
+    # project stays in the corridor until the authorized body decides
+    # (N§28)
+    solar = Project(
+        name="Solar panel plant", investor=investor, region=astana)
+    solar.product = "Photovoltaic modules"
+    solar.cost = Decimal('6000000000')
+    solar.global2000 = True
+    solar.global2000_year = 2025
+    solar.high_tech_level = 'manufacturing'
+    solar.new_jobs = 300
+    solar.save()
+    solar.new_jobs = 250
+    solar.save()
+
     Problem = Model.get('green_corridor.problem')
     Meeting = Model.get('ncip.council.meeting')
     today = dt.date.today()
-    meeting = Meeting(
-        name="Investment Council meeting",
-        date=today + dt.timedelta(days=14))
-    meeting.save()
+    if not Meeting.find([('state', '=', 'planned'), ('date', '>=', today)]):
+        Meeting(name="Investment Council meeting",
+            date=today + dt.timedelta(days=14)).save()
     Problem(project=project, subject="Grid connection of the wind farm",
         description="The regional grid company has not issued the "
         "technical conditions for 60 days.").save()
