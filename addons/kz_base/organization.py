@@ -24,6 +24,7 @@ KINDS = [
     ('central_state_body', "Central state body"),
     ('national_chamber', "National Chamber"),
     ('national_holding', "National holding"),
+    ('quasi_state', "Quasi-state sector entity"),
     ('akimat', "Akimat"),
     ('regional_organization', "Regional organisation"),
     ('authorized_body', "Authorized body"),

@@ -1,12 +1,13 @@
 # This file is part of the KZ Investment Platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
+from sql import Literal, Null
+
 from trytond.i18n import gettext
-from trytond.model import (
-    Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
-from trytond.pool import Pool
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction
 
 from .exceptions import GreenCorridorError
 
@@ -37,7 +38,7 @@ class Problem(Workflow, ModelSQL, ModelView):
             'required': Eval('state') == 'resolved',
             })
     agenda_items = fields.One2Many(
-        'green_corridor.council_agenda_item', 'problem', "Agenda Items",
+        'ncip.council.agenda_item', 'problem', "Agenda Items",
         readonly=True)
     state = fields.Selection([
             ('open', "Open"),
@@ -90,12 +91,21 @@ class Problem(Workflow, ModelSQL, ModelView):
     def on_modification(cls, mode, problems, field_names=None):
         super().on_modification(mode, problems, field_names=field_names)
         if mode == 'create':
-            CouncilMeeting = Pool().get('green_corridor.council_meeting')
+            CouncilMeeting = Pool().get('ncip.council.meeting')
             meeting = CouncilMeeting.next_meeting()
             if meeting:
                 meeting.add_problems(
                     [p for p in problems
                         if p.project.green_corridor])
+
+    def agenda_values(self):
+        "The agenda item of the problem"
+        return {
+            'kind': 'problem',
+            'problem': self.id,
+            'project': self.project.id,
+            'subject': self.subject,
+            }
 
     @classmethod
     @ModelView.button
@@ -114,145 +124,73 @@ class Problem(Workflow, ModelSQL, ModelView):
         pass
 
 
-class CouncilMeeting(Workflow, ModelSQL, ModelView):
-    """Investment Council meeting
-
-    Its agenda lists the open problems of green-corridor projects."""
-    __name__ = 'green_corridor.council_meeting'
-    __string__ = "Investment Council Meeting"
-    _states = {
-        'readonly': Eval('state') != 'planned',
-        }
-    name = fields.Char("Name", required=True, states=_states)
-    date = fields.Date("Date", required=True, states=_states)
-    agenda = fields.One2Many(
-        'green_corridor.council_agenda_item', 'meeting', "Agenda",
-        states=_states)
-    minutes = fields.Text("Minutes")
-    state = fields.Selection([
-            ('planned', "Planned"),
-            ('held', "Held"),
-            ], "State", readonly=True, required=True, sort=False)
-    state_string = state.translated('state')
-    del _states
+class CouncilMeeting(metaclass=PoolMeta):
+    __name__ = 'ncip.council.meeting'
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.date, Index.Range())))
-        cls._order.insert(0, ('date', 'DESC'))
-        cls._transitions |= {
-            ('planned', 'held'),
-            ('held', 'planned'),
-            }
-        cls._buttons.update({
-                'generate_agenda': {
-                    'invisible': Eval('state') != 'planned',
-                    'depends': ['state'],
-                    },
-                'hold': {
-                    'invisible': Eval('state') != 'planned',
-                    'depends': ['state'],
-                    },
-                'plan': {
-                    'invisible': Eval('state') != 'held',
-                    'depends': ['state'],
-                    },
-                })
-
-    @classmethod
-    def default_state(cls):
-        return 'planned'
-
-    @classmethod
-    def next_meeting(cls):
-        "Return the next planned meeting from today or None"
-        Date = Pool().get('ir.date')
-        meetings = cls.search([
-                ('state', '=', 'planned'),
-                ('date', '>=', Date.today()),
-                ], order=[('date', 'ASC'), ('id', 'ASC')], limit=1)
-        return meetings[0] if meetings else None
-
-    def add_problems(self, problems):
-        "Add the problems not yet on an agenda of a planned meeting"
-        AgendaItem = Pool().get('green_corridor.council_agenda_item')
-        with without_check_access():
-            listed = {i.problem.id for i in AgendaItem.search([
-                        ('problem', 'in', [p.id for p in problems]),
-                        ('meeting.state', '=', 'planned'),
-                        ])}
-            sequence = max((i.sequence or 0 for i in self.agenda), default=0)
-            to_create = []
-            for problem in problems:
-                if problem.id in listed or problem.state != 'open':
-                    continue
-                sequence += 10
-                to_create.append({
-                        'meeting': self.id,
-                        'sequence': sequence,
-                        'problem': problem.id,
-                        })
-            return AgendaItem.create(to_create)
-
-    @classmethod
-    @ModelView.button
-    def generate_agenda(cls, meetings):
-        "Put the open problems of green-corridor projects on the agenda"
+    def agenda_candidates(cls):
+        "The open problems of green-corridor projects (N§30)"
         Problem = Pool().get('green_corridor.problem')
         problems = Problem.search([
                 ('state', '=', 'open'),
                 ('project.green_corridor', '=', True),
                 ], order=[('raised_date', 'ASC'), ('id', 'ASC')])
-        for meeting in meetings:
-            if meeting.state == 'planned':
-                meeting.add_problems(problems)
+        return super().agenda_candidates() + [
+            p.agenda_values() for p in problems]
 
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('held')
-    def hold(cls, meetings):
-        pass
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('planned')
-    def plan(cls, meetings):
-        pass
+    def add_problems(self, problems):
+        "Add the open problems not yet on an agenda of a planned meeting"
+        return self.add_items(
+            [p.agenda_values() for p in problems if p.state == 'open'])
 
 
-class AgendaItem(sequence_ordered(), ModelSQL, ModelView):
-    "Investment Council agenda item"
-    __name__ = 'green_corridor.council_agenda_item'
-    __string__ = "Investment Council Agenda Item"
-    meeting = fields.Many2One(
-        'green_corridor.council_meeting', "Meeting", required=True,
-        ondelete='CASCADE')
+class AgendaItem(metaclass=PoolMeta):
+    __name__ = 'ncip.council.agenda_item'
     problem = fields.Many2One(
-        'green_corridor.problem', "Problem", required=True,
-        ondelete='CASCADE')
-    project = fields.Function(
-        fields.Many2One('ncip.project', "Project"), 'get_project',
-        searcher='search_project')
-    decision = fields.Text("Decision")
+        'green_corridor.problem', "Problem", ondelete='CASCADE',
+        states={
+            'required': Eval('kind') == 'problem',
+            'invisible': Eval('kind') != 'problem',
+            })
+
+    @classmethod
+    def __register__(cls, module):
+        pool = Pool()
+        Problem = pool.get('green_corridor.problem')
+        table = cls.__table__()
+        problem = Problem.__table__()
+        cursor = Transaction().connection.cursor()
+        super().__register__(module)
+        # Migration from 8.0.0: the agenda moved to kz_ncip, an item of a
+        # problem gets its kind, project and subject
+        cursor.execute(*table.update(
+                [table.kind, table.project, table.subject],
+                [Literal('problem'), problem.select(problem.project,
+                        where=problem.id == table.problem),
+                    problem.select(problem.subject,
+                        where=problem.id == table.problem)],
+                where=(table.problem != Null) & (table.project == Null)))
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
+        if ('problem', "Green corridor problem") not in cls.kind.selection:
+            cls.kind.selection.append(('problem', "Green corridor problem"))
         cls._sql_constraints += [
             ('meeting_problem_unique', Unique(t, t.meeting, t.problem),
                 'kz_green_corridor.msg_agenda_problem_unique'),
             ]
         cls._sql_indexes.add(Index(t, (t.problem, Index.Equality())))
 
-    def get_project(self, name):
-        return self.problem.project.id if self.problem else None
-
     @classmethod
-    def search_project(cls, name, clause):
-        return [('problem.project',) + tuple(clause[1:])]
+    def agenda_key(cls, values):
+        return super().agenda_key(values) + (values.get('problem'),)
 
-    def get_rec_name(self, name):
-        return self.problem.rec_name if self.problem else ''
+    @property
+    def key(self):
+        return self.agenda_key({
+                'kind': self.kind,
+                'project': self.project.id if self.project else None,
+                'problem': self.problem.id if self.problem else None,
+                })

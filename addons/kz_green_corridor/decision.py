@@ -14,6 +14,7 @@ REASONS = [
     ('manual', "Recomputed on Request"),
     ('mrp', "MRP Changed"),
     ('left', "Left the National Pool"),
+    ('removed', "Removed by Decision"),
     ]
 
 
@@ -76,6 +77,7 @@ class Decision(ModelSQL, ModelView):
     score = fields.Numeric("Score", digits=(6, 4), readonly=True)
     green_corridor = fields.Boolean("Green Corridor", readonly=True)
     task_force = fields.Boolean("Task Force", readonly=True)
+    note = fields.Text("Note", readonly=True)
 
     @classmethod
     def __setup__(cls):

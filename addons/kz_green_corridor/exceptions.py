@@ -19,3 +19,7 @@ class MissingMRPError(UserError):
 
 class ConfigurationValidationError(ValidationError):
     pass
+
+
+class ImportFileError(UserError):
+    pass

@@ -8,13 +8,15 @@ from trytond.model import Index, ModelView, fields
 from trytond.modules.currency.exceptions import RateError
 from trytond.modules.kz_base.exceptions import MissingMRP
 from trytond.modules.kz_base.notification import notify_users
+from trytond.modules.kz_base.tools import not_in_groups
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.modules.kz_base.xlsx import XlsxReport
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import MissingMRPError, MissingRateError
+from .exceptions import (
+    GreenCorridorError, MissingMRPError, MissingRateError)
 
 HIGH_TECH_LEVELS = [
     (None, ""),
@@ -42,6 +44,7 @@ GC_RESULTS = [
     'gc_high_tech_points', 'gc_social_points', 'gc_investment_share',
     'gc_global2000_share', 'gc_high_tech_share', 'gc_social_share',
     'green_corridor_score', 'green_corridor', 'task_force',
+    'gc_inclusion_score', 'gc_threshold_met',
     ]
 HUNDRED = Decimal(100)
 SHARE = Decimal('0.0001')
@@ -166,6 +169,30 @@ class Project(metaclass=PoolMeta):
         "Task Force", readonly=True,
         help="A green-corridor project costing at least the Task Force "
         "threshold in MRP, accompanied by the Task Force (N§29).")
+    gc_inclusion_score = fields.Numeric(
+        "Score at Inclusion", digits=(6, 4), readonly=True,
+        help="The score computed when the project entered the national "
+        "pool: it decided the inclusion (N§28).")
+    gc_score_difference = fields.Function(
+        fields.Numeric("Score Difference", digits=(6, 4),
+            help="The current score less the score at inclusion."),
+        'get_gc_score_difference')
+    gc_threshold_met = fields.Boolean(
+        "Current Score Meets the Threshold", readonly=True,
+        help="A project whose later score falls under the threshold stays "
+        "in the green corridor until the authorized body removes it.")
+    gc_removed = fields.Boolean(
+        "Removed by Decision", readonly=True,
+        help="The authorized body removed the project from the green "
+        "corridor; a later score does not bring it back by itself.")
+    gc_removal_reason = fields.Text(
+        "Reason for Removal",
+        states={
+            'invisible': ~Eval('green_corridor') & ~Eval('gc_removed'),
+            'readonly': ~Eval('green_corridor')
+            | not_in_groups('group_authorized_body'),
+            },
+        help="Required to remove the project from the green corridor.")
     gc_decisions = fields.One2Many(
         'green_corridor.decision', 'project', "Green Corridor Decisions",
         readonly=True)
@@ -189,6 +216,10 @@ class Project(metaclass=PoolMeta):
                     'invisible': Eval('pool') != 'national',
                     'depends': ['pool'],
                     },
+                'remove_from_green_corridor': {
+                    'invisible': ~Eval('green_corridor'),
+                    'depends': ['green_corridor'],
+                    },
                 })
 
     @classmethod
@@ -206,6 +237,16 @@ class Project(metaclass=PoolMeta):
     @classmethod
     def default_task_force(cls):
         return False
+
+    @classmethod
+    def default_gc_removed(cls):
+        return False
+
+    def get_gc_score_difference(self, name):
+        if (self.green_corridor_score is None
+                or self.gc_inclusion_score is None):
+            return None
+        return self.green_corridor_score - self.gc_inclusion_score
 
     @fields.depends('high_tech_level', 'priority_good')
     def on_change_high_tech_level(self):
@@ -225,6 +266,8 @@ class Project(metaclass=PoolMeta):
             default.setdefault(name, None)
         default.setdefault('green_corridor', False)
         default.setdefault('task_force', False)
+        default.setdefault('gc_removed', False)
+        default.setdefault('gc_removal_reason', None)
         default.setdefault('gc_decisions', None)
         default.setdefault('gc_problems', None)
         return super().copy(projects, default=default)
@@ -254,6 +297,33 @@ class Project(metaclass=PoolMeta):
                         project=project.rec_name,
                         year=project.gc_mrp_date().year))
         cls.recompute_green_corridor(projects, reason='manual', force=True)
+
+    @classmethod
+    @ModelView.button
+    def remove_from_green_corridor(cls, projects):
+        "The authorized body removes the projects with a reason, logged"
+        Decision = Pool().get('green_corridor.decision')
+        projects = [p for p in projects if p.green_corridor]
+        for project in projects:
+            if not (project.gc_removal_reason or '').strip():
+                raise GreenCorridorError(gettext(
+                        'kz_green_corridor.msg_project_removal_reason',
+                        project=project.rec_name))
+        decisions = []
+        for project in projects:
+            values = {n: getattr(project, n) for n in GC_RESULTS}
+            values.update(green_corridor=False, task_force=False)
+            decision = Decision.values_from_project(
+                project, values, 'removed')
+            decision['note'] = project.gc_removal_reason
+            decisions.append(decision)
+        with without_check_access():
+            cls.write(projects, {
+                    'green_corridor': False,
+                    'task_force': False,
+                    'gc_removed': True,
+                    })
+            Decision.create(decisions)
 
     # Scoring
 
@@ -310,6 +380,9 @@ class Project(metaclass=PoolMeta):
             if usd is None:
                 values['gc_status'] = 'missing_rate'
                 values['gc_usd_rate_date'] = date
+                # No rate is no reason to leave the corridor
+                values['green_corridor'] = bool(self.green_corridor)
+                values['gc_inclusion_score'] = self.gc_inclusion_score
                 return values
             values['gc_usd_rate'] = rate
             values['gc_usd_rate_date'] = date
@@ -348,7 +421,15 @@ class Project(metaclass=PoolMeta):
             values[f'gc_{name}_share'] = share
             score += share
         values['green_corridor_score'] = score
-        values['green_corridor'] = score >= config.gc_threshold
+        values['gc_threshold_met'] = score >= config.gc_threshold
+        # The score decides at inclusion (N§28); a later lower score shows
+        # its difference but removal is a decision (remove_from_green_...)
+        if self.gc_inclusion_score is None:
+            values['gc_inclusion_score'] = score
+        else:
+            values['gc_inclusion_score'] = self.gc_inclusion_score
+        values['green_corridor'] = bool(self.green_corridor) or (
+            values['gc_threshold_met'] and not self.gc_removed)
         values['gc_status'] = 'computed'
         if values['green_corridor']:
             try:

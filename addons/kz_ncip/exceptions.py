@@ -57,3 +57,11 @@ class ProgrammeError(UserError):
 
 class ProgrammeValidationError(ValidationError):
     pass
+
+
+class CouncilError(UserError):
+    pass
+
+
+class CouncilValidationError(ValidationError):
+    pass

@@ -43,6 +43,10 @@ POOLS = [
 # The states of a project that is still being followed
 ACTIVE_STATES = ['passport', 'roadmap', 'approval', 'verification',
     'with_roadmap', 'post_investment', 'suspended']
+# The states in which a national-pool project can be suspended or
+# excluded (N§31): every stage of Module 2 and 3
+SUSPENDABLE_STATES = ['passport', 'roadmap', 'approval', 'verification',
+    'with_roadmap', 'post_investment']
 # The passport (N§46) must be complete before the roadmap is formed
 PASSPORT_FIELDS = ['investor', 'bin', 'industry', 'product', 'region',
     'cost', 'financing_scheme', 'contacts', 'description',
@@ -54,6 +58,8 @@ CHANGE_FIELDS = ['cost', 'investment_contract', 'contract_start',
 CHANGE_STATES = ['with_roadmap', 'post_investment', 'suspended']
 # The states in which the passport is still edited directly
 PASSPORT_STATES = {'passport', 'roadmap'}
+# The task whose validation by the National Chamber opens Module 3 (N§68)
+MODULE3_TASK = 'design_capacity'
 # Changes of these fields are logged once the roadmap is approved (N§70)
 LOGGED_FIELDS = ['cost', 'investment_contract', 'contract_start',
     'contract_end', 'region', 'product', 'financing_scheme',
@@ -68,7 +74,7 @@ class Project(
     __string__ = "Investment Project"
     _rec_name = 'name'
     _deadline_fields = {'passport_date', 'state', 'roadmap_date',
-        'rejection_date'}
+        'submission_date', 'rejection_date'}
     _deadline_states = ('passport', 'roadmap', 'approval')
 
     _states = {
@@ -147,6 +153,9 @@ class Project(
     roadmap_date = fields.Date(
         "Roadmap Started", readonly=True,
         help="The date the akimat started forming the roadmap (N§47).")
+    submission_date = fields.Date(
+        "Roadmap Submitted", readonly=True,
+        help="The date the roadmap was last sent for approval (N§49).")
     rejection_date = fields.Date("Rejection Date", readonly=True)
     rejection_reason = fields.Text(
         "Rejection Reason", readonly=True,
@@ -185,11 +194,9 @@ class Project(
     end_date = fields.Date("End Date", readonly=True,
         help="The date the project was closed, excluded or returned.")
     end_reason = fields.Text("End Reason", readonly=True)
-    state_before_suspension = fields.Selection([
-            (None, ""),
-            ('with_roadmap', "With Roadmap"),
-            ('post_investment', "Post-investment Monitoring"),
-            ], "State before Suspension", readonly=True)
+    state_before_suspension = fields.Selection(
+        [(None, "")] + [s for s in STATES if s[0] in SUSPENDABLE_STATES],
+        "State before Suspension", readonly=True)
     suspensions = fields.One2Many(
         'ncip.project.suspension', 'project', "Suspensions and Exclusions",
         readonly=True)
@@ -230,12 +237,6 @@ class Project(
             ('verification', 'roadmap'),
             ('with_roadmap', 'post_investment'),
             ('post_investment', 'closed'),
-            ('with_roadmap', 'suspended'),
-            ('post_investment', 'suspended'),
-            ('suspended', 'with_roadmap'),
-            ('suspended', 'post_investment'),
-            ('with_roadmap', 'excluded'),
-            ('post_investment', 'excluded'),
             ('suspended', 'excluded'),
             ('passport', 'returned'),
             ('roadmap', 'returned'),
@@ -243,6 +244,12 @@ class Project(
             ('verification', 'returned'),
             ('with_roadmap', 'returned'),
             }
+        for state in SUSPENDABLE_STATES:
+            cls._transitions |= {
+                (state, 'suspended'),
+                ('suspended', state),
+                (state, 'excluded'),
+                }
         cls._buttons.update({
                 'form_roadmap': {
                     'invisible': Eval('state') != 'passport',
@@ -326,12 +333,27 @@ class Project(
         return result
 
     # Deadlines: the passport in 30 cd (N§45), the roadmap in 30 cd (N§47)
-    # or 5 wd after a rejection (N§50), the approval within 30 cd after the
-    # passport creation (N§49)
+    # or 5 wd after a rejection (N§50), the approval in 30 cd (N§49) from
+    # the event set in the configuration: N§49 counts from the passport
+    # creation, which N§45 and 47 have already used up
     def get_deadline_start(self):
         if self.state == 'roadmap':
             return self.rejection_date or self.roadmap_date
+        elif self.state == 'approval':
+            return self.get_approval_start()
         return self.passport_date
+
+    def get_approval_start(self):
+        "Return the date the approval of the current round counts from"
+        config = Pool().get('kz.configuration')(1)
+        if self.rejection_date:
+            # A round after a rejection counts from its resubmission
+            return self.submission_date
+        return {
+            'passport': self.passport_date,
+            'roadmap_formation': self.roadmap_date,
+            'roadmap_submission': self.submission_date,
+            }.get(config.approval_start)
 
     def get_deadline_duration(self):
         config = Pool().get('kz.configuration')(1)
@@ -415,7 +437,8 @@ class Project(
         default = default.copy() if default is not None else {}
         for name in ['number', 'stages', 'tasks', 'approvals', 'suspensions',
                 'issues', 'changes', 'change_requests', 'roadmap_date',
-                'rejection_date', 'rejection_reason', 'verified_by',
+                'submission_date', 'rejection_date', 'rejection_reason',
+                'verified_by',
                 'verified_date', 'monitoring_start', 'monitoring_end',
                 'end_date', 'end_reason', 'return_reason',
                 'final_check_date', 'final_check_note']:
@@ -481,8 +504,10 @@ class Project(
     def submit(cls, projects):
         "Send the roadmap to the National Chamber, the investor and the "
         "responsible bodies (N§49)"
+        Date = Pool().get('ir.date')
         for project in projects:
             project.check_roadmap()
+        cls.write(projects, {'submission_date': Date.today()})
         cls.request_approval(projects)
         for project in projects:
             approvers = [a.organization for a in project.current_approvals()
@@ -617,14 +642,15 @@ class Project(
     @ModelView.button
     @Workflow.transition('post_investment')
     def start_monitoring(cls, projects):
-        "After the National Chamber validated commissioning (N§68)"
+        """Once the National Chamber validated that the project reached its
+        design capacity or started serial production (N§48.3, 68);
+        commissioning alone is not enough"""
         Date = Pool().get('ir.date')
         today = Date.today()
         for project in projects:
-            if not any(t.kind in {'commissioning', 'design_capacity'}
-                    and t.state == 'validated' for t in project.tasks):
+            if not project.design_capacity_validated:
                 raise ProjectError(gettext(
-                        'kz_ncip.msg_project_commissioning_not_validated',
+                        'kz_ncip.msg_project_design_capacity_not_validated',
                         project=project.rec_name))
         to_write = []
         for project in projects:
@@ -635,6 +661,11 @@ class Project(
                         }])
         if to_write:
             cls.write(*to_write)
+
+    @property
+    def design_capacity_validated(self):
+        return any(t.kind == MODULE3_TASK and t.state == 'validated'
+            and t.validated_by for t in self.tasks)
 
     def compute_monitoring_end(self, start):
         "Three years (or the contract term) of monitoring (N§69)"
@@ -660,30 +691,33 @@ class Project(
     @classmethod
     @Workflow.transition('suspended')
     def suspend(cls, projects):
+        "Suspended at any stage (N§31); its deadline waits meanwhile"
         for project in projects:
             cls.write([project], {'state_before_suspension': project.state})
+        running = [p for p in projects
+            if p.deadline_running and not p.deadline_paused_since]
+        if running:
+            cls.pause_deadline(running)
 
     @classmethod
     @ModelView.button
     def resume(cls, projects):
-        "The authorized body lifts the suspension"
-        to_roadmap = [p for p in projects
-            if p.state_before_suspension != 'post_investment']
-        to_monitoring = [p for p in projects
-            if p.state_before_suspension == 'post_investment']
-        cls._resume_roadmap(to_roadmap)
-        cls._resume_monitoring(to_monitoring)
-        cls.write(list(projects), {'state_before_suspension': None})
-
-    @classmethod
-    @Workflow.transition('with_roadmap')
-    def _resume_roadmap(cls, projects):
-        pass
-
-    @classmethod
-    @Workflow.transition('post_investment')
-    def _resume_monitoring(cls, projects):
-        pass
+        "The authorized body lifts the suspension: back to the same stage"
+        by_state = {}
+        for project in projects:
+            if project.state != 'suspended':
+                continue
+            state = project.state_before_suspension or 'with_roadmap'
+            by_state.setdefault(state, []).append(project)
+        for state, records in by_state.items():
+            # One transition per stage: it checks and logs like a button
+            Workflow.transition(state)(_resume)(cls, records)
+        resumed = [p for r in by_state.values() for p in r]
+        if resumed:
+            cls.write(resumed, {'state_before_suspension': None})
+        paused = [p for p in cls.browse(resumed) if p.deadline_paused_since]
+        if paused:
+            cls.resume_deadline(paused)
 
     @classmethod
     @Workflow.transition('excluded')
@@ -762,6 +796,10 @@ class Project(
                         ]))
 
 
+def _resume(cls, projects):
+    "The transition back to the stage before the suspension"
+
+
 def users_of(organizations):
     "Return the active users of the organisations"
     User = Pool().get('res.user')
@@ -815,8 +853,18 @@ class Configuration(metaclass=PoolMeta):
         help="Calendar days for the akimat to form the roadmap (N§47).")
     approval_days = fields.Integer(
         "Approval Days", required=True, domain=[('approval_days', '>', 0)],
-        help="Calendar days after the passport creation within which the "
-        "roadmap approval must finish (N§49).")
+        help="Calendar days within which the roadmap approval must finish, "
+        "counted from the approval start event (N§49).")
+    approval_start = fields.Selection([
+            ('passport', "Passport creation"),
+            ('roadmap_formation', "Roadmap formation"),
+            ('roadmap_submission', "Roadmap submission"),
+            ], "Approval Start", required=True, sort=False,
+        help="The event the approval days count from. N§49 says the "
+        "passport creation, but N§45 and 47 give 30 days each to the "
+        "passport and the roadmap first: the platform's default is the "
+        "roadmap submission. A round after a rejection always counts from "
+        "its resubmission.")
     roadmap_fix_days = fields.Integer(
         "Roadmap Correction Days", required=True,
         domain=[('roadmap_fix_days', '>', 0)],
@@ -873,6 +921,10 @@ class Configuration(metaclass=PoolMeta):
     @classmethod
     def default_approval_days(cls):
         return 30
+
+    @classmethod
+    def default_approval_start(cls):
+        return 'roadmap_submission'
 
     @classmethod
     def default_roadmap_fix_days(cls):

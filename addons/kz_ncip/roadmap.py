@@ -13,7 +13,7 @@ from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 from .exceptions import RoadmapError
-from .project import users_of, users_of_kind
+from .project import MODULE3_TASK, users_of, users_of_kind
 
 STAGES = [
     ('pre_investment', "Pre-investment"),
@@ -421,9 +421,20 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('validated')
     def validate_task(cls, tasks):
-        "The National Chamber validates the task (N§65)"
+        """The National Chamber validates the task (N§65); validated design
+        capacity or serial production moves the project to Module 3 (N§68)"""
+        Project = Pool().get('ncip.project')
+        cls._to_validated(tasks)
+        projects = {t.project.id for t in cls.browse(tasks)
+            if t.kind == MODULE3_TASK and t.state == 'validated'
+            and t.project.state == 'with_roadmap'}
+        if projects:
+            Project.start_monitoring(Project.browse(sorted(projects)))
+
+    @classmethod
+    @Workflow.transition('validated')
+    def _to_validated(cls, tasks):
         Date = Pool().get('ir.date')
         cls.write(list(tasks), {
                 'validated_by': Transaction().user,

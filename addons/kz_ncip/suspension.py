@@ -8,11 +8,11 @@ from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.request import DecisionRequestMixin
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 from .exceptions import SuspensionError
-from .project import users_of, users_of_kind
+from .project import SUSPENDABLE_STATES, users_of, users_of_kind
 
 GROUNDS = [
     ('violations', "Repeated unremedied violations of technical "
@@ -36,9 +36,12 @@ class Suspension(
 
     project = fields.Many2One(
         'ncip.project', "Project", required=True, ondelete='RESTRICT',
-        domain=[('state', 'in',
-                ['with_roadmap', 'post_investment', 'suspended'])],
-        states=_states)
+        domain=[
+            ('pool', '=', 'national'),
+            ('state', 'in', SUSPENDABLE_STATES + ['suspended']),
+            ],
+        states=_states,
+        help="A project of the national pool at any stage (N§31).")
     kind = fields.Selection([
             ('suspension', "Suspension"),
             ('exclusion', "Exclusion"),
@@ -48,6 +51,26 @@ class Suspension(
         help="One of the six grounds of N§31.")
     justification = fields.Text(
         "Justification", required=True, states=_states)
+    investor_agreed = fields.Boolean(
+        "Investor Agreed", states={
+            'readonly': Eval('state') != 'draft',
+            'invisible': Eval('kind') != 'exclusion',
+            },
+        help="The investor agreed to remove the project from the pool "
+        "(N§63).")
+    investor_agreement_date = fields.Date(
+        "Agreement Date", states={
+            'readonly': Eval('state') != 'draft',
+            'invisible': Eval('kind') != 'exclusion',
+            'required': Bool(Eval('investor_agreed')),
+            })
+    investor_agreement_document = fields.Char(
+        "Agreement Document", states={
+            'readonly': Eval('state') != 'draft',
+            'invisible': Eval('kind') != 'exclusion',
+            'required': Bool(Eval('investor_agreed')),
+            },
+        help="The letter or minutes in which the investor agreed.")
     requested_by = fields.Many2One(
         'kz.organization', "Requested by", readonly=True,
         ondelete='RESTRICT')
@@ -65,6 +88,10 @@ class Suspension(
     def default_kind(cls):
         return 'suspension'
 
+    @classmethod
+    def default_investor_agreed(cls):
+        return False
+
     def get_rec_name(self, name):
         return '%s: %s' % (self.project.rec_name, self.kind_string)
 
@@ -80,6 +107,22 @@ class Suspension(
     def get_deadline_recipients(self):
         return users_of_kind('authorized_body')
 
+    def check_project(self):
+        """Any project of the national pool, whatever its stage, never one of
+        the regional pool (N§31); removal needs the investor (N§63)"""
+        if self.project.pool != 'national':
+            raise SuspensionError(gettext(
+                    'kz_ncip.msg_suspension_regional_pool',
+                    request=self.rec_name))
+        if self.project.state not in SUSPENDABLE_STATES + ['suspended']:
+            raise SuspensionError(gettext(
+                    'kz_ncip.msg_suspension_project_state',
+                    request=self.rec_name))
+        if self.kind == 'exclusion' and not self.investor_agreed:
+            raise SuspensionError(gettext(
+                    'kz_ncip.msg_suspension_investor_agreement',
+                    request=self.rec_name))
+
     @classmethod
     @ModelView.button
     @Workflow.transition('requested')
@@ -94,11 +137,7 @@ class Suspension(
                 raise SuspensionError(gettext(
                         'kz_ncip.msg_suspension_justification',
                         request=request.rec_name))
-            if request.project.state not in {
-                    'with_roadmap', 'post_investment', 'suspended'}:
-                raise SuspensionError(gettext(
-                        'kz_ncip.msg_suspension_project_state',
-                        request=request.rec_name))
+            request.check_project()
         super().request(requests)
         cls.write(list(requests), {
                 'request_date': Date.today(),
@@ -118,11 +157,13 @@ class Suspension(
         "The authorized body decides within 5 working days (N§33)"
         Project = Pool().get('ncip.project')
         for request in requests:
+            request.check_project()
+        for request in requests:
             project = request.project
             if request.kind == 'exclusion':
                 Project.exclude([project], reason='%s: %s' % (
                         request.ground_string, request.justification))
-            elif project.state in {'with_roadmap', 'post_investment'}:
+            elif project.state in SUSPENDABLE_STATES:
                 Project.suspend([project])
         super().approve(requests)
         cls._notify_decision(requests, 'kz_ncip.msg_suspension_approved')

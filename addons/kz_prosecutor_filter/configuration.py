@@ -11,7 +11,9 @@ class Configuration(metaclass=PoolMeta):
         "Prosecutor Decision Days", required=True,
         domain=[('prosecutor_decision_days', '>', 0)],
         help="Working days the prosecutor's office has to decide on a "
-        "draft restrictive measure (N§57-60).")
+        "draft restrictive measure. 5 is the platform's default, not a "
+        "legal period: the rules set none and refer to the General "
+        "Prosecutor's recommendations (N§60).")
 
     @classmethod
     def default_prosecutor_decision_days(cls):

@@ -25,6 +25,9 @@ KINDS = [
     ]
 # The issuers whose acts go to the regional prosecutor's office (N§59)
 LOCAL_KINDS = {'akimat', 'regional_organization'}
+# Quasi-state sector entities issue measures too (N§57); they are routed
+# as the state body that owns them (their parent organisation)
+QUASI_STATE = 'quasi_state'
 # The measures the prosecutor assesses (lawful / unlawful) in his decision;
 # they make the monitoring lists
 ASSESSED_KINDS = ['lawsuit', 'administrative_offence', 'tax_audit']
@@ -211,9 +214,14 @@ class Measure(
         return User.search([('kz_organization', '=', self.prosecutor.id)])
 
     def is_local(self):
-        "Whether the issuer is a local (regional) body (N§59)"
-        return (self.issuer.tier == 'regional'
-            or self.issuer.kind in LOCAL_KINDS)
+        """Whether the issuer is a local (regional) body (N§59); a
+        quasi-state entity is local when a local body owns it"""
+        issuer = self.issuer
+        if issuer.kind == QUASI_STATE:
+            issuer = issuer.parent
+            if not issuer:
+                return False
+        return issuer.tier == 'regional' or issuer.kind in LOCAL_KINDS
 
     def route(self):
         """Return the prosecutor's office of the measure: the regional one
@@ -221,9 +229,11 @@ class Measure(
         central ones"""
         Organization = Pool().get('kz.organization')
         if self.is_local():
+            issuer = self.issuer
             region = self.region or (
                 self.project.region if self.project else None) or (
-                self.issuer.region)
+                issuer.region) or (
+                issuer.parent.region if issuer.parent else None)
             if not region:
                 raise MeasureError(gettext(
                         'kz_prosecutor_filter.msg_measure_no_region',

@@ -1,12 +1,16 @@
 # This file is part of the KZ Investment Platform.
 """Green corridor demo: the tenge and the US dollar with their rates, the MRP
-of the current year, some priority goods of order No. 306, a green-corridor
-project for the Task Force with a problem on the next Investment Council
-meeting, and the scores of the national projects already there."""
+of the current year, the National Bank's rates of today and the priority
+goods of order No. 306 imported from their files, a green-corridor project
+for the Task Force with a problem on the next Investment Council meeting, a
+project kept in the corridor whose score fell, and the scores of the
+national projects already there."""
 import datetime as dt
+import io
 from decimal import Decimal
 
-from proteus import Model
+from openpyxl import Workbook
+from proteus import Model, Wizard
 
 # Tenge for one US dollar from 1 January (approximate National Bank rates)
 USD_RATES = [
@@ -61,15 +65,46 @@ def load_mrp():
                 legal_basis="Law on the republican budget for 2026-2028").save()
 
 
+def import_nbk_rates():
+    """The administrator imports the National Bank's official rates of
+    today from the bank's XML (no network call: the file is given)"""
+    date = dt.date.today()
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rates>'
+        '<title>Official exchange rates of National Bank of Republic '
+        'Kazakhstan</title><date>%s</date>'
+        '<item><fullname>ДОЛЛАР США</fullname><title>USD</title>'
+        '<description>505.00</description><quant>1</quant></item>'
+        '<item><fullname>ЕВРО</fullname><title>EUR</title>'
+        '<description>590.20</description><quant>1</quant></item>'
+        '</rates>' % date.strftime('%d.%m.%Y')).encode()
+    wizard = Wizard('green_corridor.rate.import')
+    wizard.form.file = xml
+    wizard.form.filename = 'get_rates.xml'
+    wizard.execute('import_')
+
+
+def import_priority_goods():
+    "The administrator imports order No. 306 from a spreadsheet"
+    workbook = Workbook()
+    workbook.active.append(["Code", "Name", "Level"])
+    for code, name, level in PRIORITY_GOODS:
+        workbook.active.append([code, name, level])
+    data = io.BytesIO()
+    workbook.save(data)
+    wizard = Wizard('green_corridor.priority_good.import')
+    wizard.form.file = data.getvalue()
+    wizard.form.filename = 'order_306.xlsx'
+    wizard.execute('import_')
+
+
 def load(password):
     load_currencies()
     load_mrp()
+    import_nbk_rates()
+    import_priority_goods()
     PriorityGood = Model.get('green_corridor.priority_good')
-    goods = {}
-    for code, name, level in PRIORITY_GOODS:
-        good = PriorityGood(code=code, name=name, level=level)
-        good.save()
-        goods[code] = good
+    goods = {g.code: g for g in PriorityGood.find([])}
 
     # Score the national projects of the other demo data
     Project = Model.get('ncip.project')
@@ -93,13 +128,27 @@ def load(password):
     project.new_jobs = 650
     project.save()
 
+    # Fewer jobs than planned: the score falls under the threshold, the
+    # project stays in the corridor until the authorized body decides
+    # (N§28)
+    solar = Project(
+        name="Solar panel plant", investor=investor, region=astana)
+    solar.product = "Photovoltaic modules"
+    solar.cost = Decimal('6000000000')
+    solar.global2000 = True
+    solar.global2000_year = 2025
+    solar.high_tech_level = 'manufacturing'
+    solar.new_jobs = 300
+    solar.save()
+    solar.new_jobs = 250
+    solar.save()
+
     Problem = Model.get('green_corridor.problem')
-    Meeting = Model.get('green_corridor.council_meeting')
+    Meeting = Model.get('ncip.council.meeting')
     today = dt.date.today()
-    meeting = Meeting(
-        name="Investment Council meeting",
-        date=today + dt.timedelta(days=14))
-    meeting.save()
+    if not Meeting.find([('state', '=', 'planned'), ('date', '>=', today)]):
+        Meeting(name="Investment Council meeting",
+            date=today + dt.timedelta(days=14)).save()
     Problem(project=project, subject="Grid connection of the wind farm",
         description="The regional grid company has not issued the "
         "technical conditions for 60 days.").save()

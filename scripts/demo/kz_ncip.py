@@ -24,6 +24,7 @@ def load(password):
     load_attraction(password)
     load_implementation(password)
     load_programmes()
+    load_council()
 
 
 def ensure_current_mrp():
@@ -294,6 +295,37 @@ def load_implementation(password):
                 project.click('verify')
     Project = Model.get('ncip.project')
 
+    # Module 3 once the National Chamber validated the design capacity
+    # (N§48.3, 68): commissioning alone is not enough
+    with acting_as('akimat.astana'):
+        Task = Model.get('ncip.roadmap.task')
+        line, = Project.find([('name', '=', "Glass container line")])
+        for kind in ['commissioning', 'design_capacity']:
+            task, = Task.find([('project', '=', line.id), ('kind', '=', kind)])
+            task.actual_end = today
+            task.investor_consent = True
+            task.save()
+            task.click('complete')
+    with acting_as('atameken'):
+        Task = Model.get('ncip.roadmap.task')
+        for task in Task.find([('project.name', '=', "Glass container line"),
+                    ('state', '=', 'done')]):
+            task.click('validate_task')
+
+    # The akimat asks to suspend a national project still at its passport
+    # (N§31-33: any stage of the national pool)
+    with acting_as('akimat.astana'):
+        Suspension = Model.get('ncip.project.suspension')
+        Project = Model.get('ncip.project')
+        glass, = Project.find([('name', '=', "Float glass plant")])
+        request = Suspension(project=glass, kind='suspension',
+            ground='financing',
+            justification="The bank suspended the credit line pending a "
+            "new feasibility study.")
+        request.save()
+        request.click('request')
+    Project = Model.get('ncip.project')
+
     # Reports and the monitoring plan of the last quarter
     Cron = Model.get('ir.cron')
     for method in ['ncip.quarterly.report|create_quarterly',
@@ -323,3 +355,33 @@ def load_programmes():
             line.industry = industry
             line.planned_amount = Decimal(amount)
         programme.save()
+
+
+def backdate_progress(names, days):
+    """The demo's history: no progress on the projects for so many days
+    (a field no client may write, set in a transaction of the server)"""
+    from trytond.transaction import Transaction
+    config = pconfig.get_config()
+    Project = config.pool.get('ncip.project')
+    date = dt.date.today() - dt.timedelta(days=days)
+    with Transaction().start(config.database_name, 0) as transaction:
+        Project.write(Project.search([('name', 'in', names)]),
+            {'progress_date': date})
+        transaction.commit()
+
+
+def load_council():
+    """The next Investment Council meeting; two projects without progress
+    for four months, one already put on the agenda by the authorized body
+    (N§7.2)"""
+    backdate_progress(["Float glass plant", "Wind farm 50 MW"], 120)
+    with acting_as('authorized'):
+        Meeting = Model.get('ncip.council.meeting')
+        Project = Model.get('ncip.project')
+        meeting = Meeting(name="Investment Council meeting",
+            date=dt.date.today() + dt.timedelta(days=14))
+        item = meeting.agenda.new(kind='climate')
+        item.subject = "Work permits for foreign engineers"
+        meeting.save()
+        glass, = Project.find([('name', '=', "Float glass plant")])
+        glass.click('add_to_agenda')

@@ -49,3 +49,16 @@ def load(password):
         "for non-use.")
     lawsuit.save()
     lawsuit.click('submit')
+
+    # A quasi-state entity owned by a central body issues measures too
+    # (N§57): routed to the General Prosecutor's office
+    railway = Organization(name="National railway company JSC",
+        kind='quasi_state', parent=ministry)
+    railway.save()
+    termination = Measure(
+        kind='contract_termination', issuer=railway, investor=investor,
+        project=project, region=astana,
+        legal_grounds="Civil Code, art. 404: termination of the siding "
+        "access contract.")
+    termination.save()
+    termination.click('submit')

@@ -210,3 +210,53 @@ class SaoNcipImplementationTestCase(support.SaoTestCase):
         self.assertEqual(
             {a.organization.kind for a in project.approvals},
             {'national_chamber', 'investor'})
+
+    def test_authorized_puts_stalled_project_on_agenda(self):
+        """The authorized body lists the projects without progress and puts
+        one on the next Investment Council meeting (N§7.2)"""
+        name = "Wind farm 50 MW"
+        Model = self.proteus()
+        Meeting = Model.get('ncip.council.meeting')
+        meeting, = Meeting.find([('state', '=', 'planned')])
+        self.assertNotIn(name,
+            [i.project.name for i in meeting.agenda if i.project])
+        with support.browser_page() as page:
+            errors = []
+            page.on('pageerror', lambda error: errors.append(str(error)))
+            support.sao_login(
+                page, self.url, DATABASE, 'authorized',
+                support.DEMO_PASSWORD)
+            support.sao_open_menu(
+                page, 'Investment Platform', 'One Window (NCIP)',
+                'Projects')
+            tab = page.locator('#tabcontent')
+            try:
+                with page.expect_response(
+                        self.rpc('model.ncip.project.search')):
+                    tab.get_by_role('tab',
+                        name=re.compile(r'^\s*No Progress\b')).first.click()
+                rows = tab.locator('.treeview tbody tr:visible')
+                rows.filter(has_text=name).first.wait_for()
+                # A project with a recent state change is not listed
+                self.assertEqual(
+                    rows.filter(has_text="Cement plant").count(), 0)
+                support.screenshot(page, 'ncip2_no_progress')
+                form = self.open_project(tab, name)
+                button = form.locator('button:visible',
+                    has_text='Add to Council Agenda').first
+                button.wait_for()
+                button.click()
+                item = self.wait_for(lambda: [i for i in Meeting(
+                                meeting.id).agenda
+                            if i.project and i.project.name == name],
+                    "the project did not reach the agenda")[0]
+                self.assertEqual(item.kind, 'no_progress')
+                # The project's form lists the meeting it is on
+                form.get_by_text('Investment Council Agenda').first.click()
+                form.locator('.treeview tbody tr:visible',
+                    has_text=meeting.name).first.wait_for()
+                support.screenshot(page, 'ncip2_on_agenda')
+            except Exception:
+                support.screenshot(page, 'ncip2_agenda_failed')
+                print('\n'.join(errors))
+                raise

@@ -60,6 +60,49 @@ class DemoDataTestCase(unittest.TestCase):
             abai, = Region.find([('code', '=', '100000000')])
             self.assertEqual(abai.name, 'Абай облысы')
 
+    def test_issue15_flows(self):
+        "The demo shows the NCIP flows of issue 15"
+        from proteus import Model
+        from proteus import config as pconfig
+        pconfig.set_trytond(
+            database=DATABASE, config_file=support.config_file())
+        Project = Model.get('ncip.project')
+        # Module 3 after the validated design capacity (N§68)
+        line, = Project.find([('name', '=', "Glass container line")])
+        self.assertEqual(line.state, 'post_investment')
+        self.assertTrue(line.submission_date)
+        # A suspension request on a passport of the national pool (N§31)
+        Suspension = Model.get('ncip.project.suspension')
+        request, = Suspension.find(
+            [('project.name', '=', "Float glass plant")])
+        self.assertEqual(request.state, 'requested')
+        # Projects without progress, one on the council's agenda (N§7.2)
+        stalled = {p.name for p in Project.find([('stalled', '=', True)])}
+        self.assertTrue(
+            {"Float glass plant", "Wind farm 50 MW"} <= stalled)
+        Meeting = Model.get('ncip.council.meeting')
+        meeting, = Meeting.find([('state', '=', 'planned')])
+        kinds = {(i.kind, i.project.name if i.project else None)
+            for i in meeting.agenda}
+        self.assertIn(('no_progress', "Float glass plant"), kinds)
+        self.assertIn(('climate', None), kinds)
+        self.assertIn('problem', {k for k, _ in kinds})
+        # A quasi-state entity's measure goes to the General Prosecutor
+        Measure = Model.get('prosecutor.measure')
+        measure, = Measure.find([('issuer.kind', '=', 'quasi_state')])
+        self.assertEqual(measure.prosecutor.kind, 'general_prosecutor')
+        # Rates and priority goods imported from their files; a project
+        # kept in the green corridor whose score fell (N§28)
+        Rate = Model.get('currency.currency.rate')
+        self.assertTrue(Rate.find([('currency.code', '=', 'USD'),
+                    ('date', '=', line.passport_date)]))
+        self.assertTrue(Model.get('green_corridor.priority_good').find(
+                [('code', '=', '8502')]))
+        solar, = Project.find([('name', '=', "Solar panel plant")])
+        self.assertEqual(solar.green_corridor, True)
+        self.assertEqual(solar.gc_threshold_met, False)
+        self.assertLess(solar.gc_score_difference, 0)
+
 
     def test_damu_cases(self):
         "The demo shows a guarantee paid out under the guarantee and a "

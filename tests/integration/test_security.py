@@ -119,9 +119,9 @@ ACCESS = {
     'green_corridor.decision': {**NCIP_READ, 'admin': 'r'},
     'green_corridor.problem': {**NCIP_READ,
         **grant(AKIMATS + ['authorized', 'taskforce'], 'rwc'), **ADMIN},
-    'green_corridor.council_meeting': {**NCIP_READ,
+    'ncip.council.meeting': {**NCIP_READ,
         **grant(['authorized', 'council'], 'rwc'), **ADMIN},
-    'green_corridor.council_agenda_item': {**NCIP_READ,
+    'ncip.council.agenda_item': {**NCIP_READ,
         **grant(['authorized', 'council'], 'rwcd'), **ADMIN},
     # kz_prosecutor_filter
     'prosecutor.measure': {**grant(AKIMATS + ['ministry'], 'rwcd'),
@@ -181,7 +181,9 @@ BUTTONS = {
         'back_to_initiative': may(*AKIMATS),
         'start_monitoring': may('atameken'),
         **dict.fromkeys(['verify', 'send_back', 'close', 'resume',
-                'recompute_green_corridor_button'], may('authorized')),
+                'recompute_green_corridor_button', 'add_to_agenda',
+                'remove_from_green_corridor'],
+            may('authorized')),
         },
     'ncip.project.issue': {'answer_issue': may('authorized', 'kazinvest')},
     'ncip.project.suspension': {
@@ -217,7 +219,7 @@ BUTTONS = {
         'resolve': may(*AKIMATS, 'authorized', 'taskforce'),
         'reopen': may('authorized', 'taskforce'),
         },
-    'green_corridor.council_meeting': {
+    'ncip.council.meeting': {
         'plan': may('council'),
         'generate_agenda': may('council', 'authorized'),
         'hold': may('council', 'authorized'),

@@ -13,8 +13,8 @@ from trytond.modules.kz_base.exceptions import ReportConversionError
 from trytond.modules.kz_base.tests.tools import (
     config_option, language, normalize, pdf_text, seed_path)
 from trytond.modules.kz_green_corridor.exceptions import (
-    ConfigurationValidationError, GreenCorridorError, MissingMRPError,
-    MissingRateError)
+    ConfigurationValidationError, GreenCorridorError, ImportFileError,
+    MissingMRPError, MissingRateError)
 from trytond.modules.kz_green_corridor.project import GC_RESULTS, band_points
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -459,7 +459,7 @@ class KzGreenCorridorTestCase(ModuleTestCase):
         "Open problems of green-corridor projects go to the next meeting"
         pool = Pool()
         Problem = pool.get('green_corridor.problem')
-        Meeting = pool.get('green_corridor.council_meeting')
+        Meeting = pool.get('ncip.council.meeting')
         create_currencies()
         with today():
             green = create_project(
@@ -899,11 +899,20 @@ class KzGreenCorridorTestCase(ModuleTestCase):
             text = report_text(project)
             self.assertIn("Threshold: 1.3 ", text)
             self.assertNotIn("Threshold: 1.1", text)
-            # A threshold that changes the outcome is a new decision
+            # A threshold the score no longer reaches is a new decision,
+            # but the project stays in the corridor (N§28): removal is a
+            # decision of the authorized body
             Configuration.write([Configuration(1)], {
                     'gc_threshold': Decimal('1.7')})
             text = report_text(project)
             self.assertIn("Threshold: 1.7 ", text)
+            self.assertIn("is included in the Green Corridor", text)
+            project = project.__class__(project.id)
+            self.assertEqual(project.gc_threshold_met, False)
+            project.gc_removal_reason = "Below the new threshold"
+            project.save()
+            project.__class__.remove_from_green_corridor([project])
+            text = report_text(project)
             self.assertIn("does not reach the threshold", text)
 
     @with_transaction()
@@ -940,6 +949,191 @@ class KzGreenCorridorTestCase(ModuleTestCase):
                     self.assertTrue(Menu.search([('id', '=', one_window)]))
                 self.assertEqual(
                     len(visible), 2 if group in allowed else 0)
+
+
+    @with_transaction()
+    def test_score_decides_at_inclusion(self):
+        "A later lower score shows the difference; removal is a decision"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        create_currencies()
+        authorized = create_user('gc_authorized', 'group_authorized_body')
+        with today():
+            # 0.25×1 + 0.3×2 + 0.3×1 + 0.15×1 = 1.30
+            project = create_project(
+                usd=10 * MILLION, global2000=True, global2000_year=2024,
+                high_tech_level='manufacturing', new_jobs=300)
+            self.assertEqual(project.green_corridor, True)
+            self.assertEqual(project.gc_inclusion_score, Decimal('1.3'))
+            self.assertEqual(project.gc_score_difference, 0)
+            # Fewer jobs: 1.225 is under the threshold, the project stays
+            Project.write([project], {'new_jobs': 299})
+            project = Project(project.id)
+            self.assertEqual(project.green_corridor_score, Decimal('1.225'))
+            self.assertEqual(project.gc_score_difference, Decimal('-0.075'))
+            self.assertEqual(project.gc_threshold_met, False)
+            self.assertEqual(project.green_corridor, True)
+            self.assertEqual(last_decision(project).reason, 'change')
+            self.assertEqual(last_decision(project).green_corridor, True)
+            # Nor does a recompute on request or a higher threshold
+            Project.recompute_green_corridor_button([project])
+            self.assertEqual(Project(project.id).green_corridor, True)
+
+            # The authorized body removes it, with a reason
+            with Transaction().set_user(authorized.id), \
+                    Transaction().set_context(_check_access=True):
+                with self.assertRaisesRegex(GreenCorridorError, 'reason'):
+                    Project.remove_from_green_corridor(
+                        [Project(project.id)])
+                Project.write([Project(project.id)], {
+                        'gc_removal_reason': "Jobs cut to 299"})
+                Project.remove_from_green_corridor([Project(project.id)])
+            project = Project(project.id)
+            self.assertEqual(project.green_corridor, False)
+            self.assertEqual(project.task_force, False)
+            self.assertEqual(project.gc_removed, True)
+            decision = last_decision(project)
+            self.assertEqual(decision.reason, 'removed')
+            self.assertEqual(decision.note, "Jobs cut to 299")
+            self.assertEqual(decision.green_corridor, False)
+            # A removed project does not come back by itself
+            Project.write([project], {'new_jobs': 500})
+            project = Project(project.id)
+            self.assertEqual(project.gc_threshold_met, True)
+            self.assertEqual(project.green_corridor, False)
+
+            # A project scored under the threshold joins when an input
+            # raises its score (nothing is dropped, nothing decided away)
+            other = create_project(usd=10 * MILLION, new_jobs=299)
+            self.assertEqual(other.green_corridor, False)
+            Project.write([other], {
+                    'global2000': True, 'global2000_year': 2024,
+                    'high_tech_level': 'manufacturing', 'new_jobs': 300})
+            self.assertEqual(Project(other.id).green_corridor, True)
+            self.assertEqual(
+                Project(other.id).gc_inclusion_score, Decimal('0.325'))
+
+    @with_transaction()
+    def test_import_nbk_rates_xml(self):
+        "The National Bank's XML of a day becomes the currency rates"
+        pool = Pool()
+        Currency = pool.get('currency.currency')
+        Rate = pool.get('currency.currency.rate')
+        Project = pool.get('ncip.project')
+        RateImport = pool.get('green_corridor.rate.import', type='wizard')
+        kzt, usd = create_currencies(rate_date=None)
+        eur, = Currency.create([{'name': "Euro", 'code': 'EUR',
+                    'symbol': '€'}])
+        xml = """<?xml version="1.0" encoding="utf-8"?>
+<rates>
+  <generator>nationalbank.kz</generator>
+  <title>Official exchange rates of National Bank</title>
+  <date>02.06.2025</date>
+  <item><fullname>ДОЛЛАР США</fullname><title>USD</title>
+    <description>512.5</description><quant>1</quant></item>
+  <item><fullname>ЕВРО</fullname><title>EUR</title>
+    <description>580.10</description><quant>1</quant></item>
+  <item><fullname>ЯПОНСКИХ ИЕН</fullname><title>JPY</title>
+    <description>356.54</description><quant>100</quant></item>
+</rates>""".encode()
+        with today():
+            # No rate yet: the project waits for it
+            project = create_project(cost=15 * MILLION * Decimal('512.5'))
+            self.assertEqual(project.gc_status, 'missing_rate')
+        session_id, _, _ = RateImport.create()
+        wizard = RateImport(session_id)
+        wizard.start.file = xml
+        wizard.start.filename = 'rates.xml'
+        self.assertEqual(wizard.transition_import_(), 'done')
+        self.assertIn('JPY', wizard.start.summary)
+        rate, = Rate.search([('currency', '=', usd.id)])
+        self.assertEqual(rate.date, dt.date(2025, 6, 2))
+        self.assertEqual(rate.rate, (1 / Decimal('512.5')).quantize(
+                Decimal('0.000001')))
+        self.assertEqual(len(Rate.search([('currency', '=', eur.id)])), 1)
+        # Importing again replaces, does not duplicate
+        wizard.transition_import_()
+        self.assertEqual(len(Rate.search([('currency', '=', usd.id)])), 1)
+        with today():
+            Project.score_unscored_green_corridor()
+        project = Project(project.id)
+        self.assertEqual(project.gc_status, 'computed')
+        # Tryton keeps 6 decimals of the tenge's inverse rate
+        self.assertAlmostEqual(float(project.gc_usd_rate), 512.5, delta=0.1)
+
+        for data in [b'<rates><item/></rates>', b'not xml',
+                b'<!DOCTYPE r [<!ENTITY a "b">]><rates>&a;</rates>']:
+            with self.subTest(data=data):
+                wizard.start.file = data
+                with self.assertRaises(ImportFileError):
+                    wizard.transition_import_()
+
+    @with_transaction()
+    def test_import_rates_and_goods_xlsx(self):
+        "Rates and the priority goods of order No. 306 from spreadsheets"
+        import io
+        from openpyxl import Workbook
+        pool = Pool()
+        Rate = pool.get('currency.currency.rate')
+        PriorityGood = pool.get('green_corridor.priority_good')
+        RateImport = pool.get('green_corridor.rate.import', type='wizard')
+        GoodImport = pool.get(
+            'green_corridor.priority_good.import', type='wizard')
+
+        def xlsx(rows):
+            workbook = Workbook()
+            for row in rows:
+                workbook.active.append(row)
+            data = io.BytesIO()
+            workbook.save(data)
+            return data.getvalue()
+
+        kzt, usd = create_currencies(rate_date=None)
+        session_id, _, _ = RateImport.create()
+        wizard = RateImport(session_id)
+        wizard.start.file = xlsx([
+                ["Date", "Currency", "Rate", "Quantity"],
+                [dt.date(2025, 6, 2), 'USD', 500, None],
+                ['03.06.2025', 'usd', '501,5', 1],
+                ])
+        wizard.start.filename = 'rates.xlsx'
+        wizard.transition_import_()
+        self.assertEqual(
+            [(r.date, r.rate) for r in Rate.search(
+                    [('currency', '=', usd.id)], order=[('date', 'ASC')])],
+            [(dt.date(2025, 6, 2), Decimal('0.002')),
+                (dt.date(2025, 6, 3), Decimal('0.001994'))])
+        wizard.start.file = xlsx([['USD', 'no date', 500]])
+        with self.assertRaises(ImportFileError):
+            wizard.transition_import_()
+
+        old = create_priority_good('medium', code='8701')
+        PriorityGood.write([old], {'active': False})
+        session_id, _, _ = GoodImport.create()
+        wizard = GoodImport(session_id)
+        wizard.start.file = xlsx([
+                ["Код ТН ВЭД", "Наименование", "Уровень"],
+                ['8502', "Электрогенераторные установки", "Высокий"],
+                ['8701', "Тракторы", "средний"],
+                [3004, "Medicaments", "high"],
+                ])
+        wizard.start.filename = 'order306.xlsx'
+        wizard.start.legal_basis = "Order No. 306 of 30 March 2022"
+        wizard.transition_import_()
+        self.assertIn('2', wizard.start.summary)
+        goods = {g.code: g for g in PriorityGood.search([])}
+        self.assertEqual(set(goods), {'8502', '8701', '3004'})
+        self.assertEqual(goods['8502'].level, 'high')
+        self.assertEqual(goods['8701'].level, 'medium')
+        self.assertEqual(goods['8701'].name, "Тракторы")
+        for rows in [[['8502', "Generators", "low"]], [['', "x", "high"]]]:
+            with self.subTest(rows=rows):
+                wizard.start.file = xlsx([["Code", "Name", "Level"]] + rows)
+                with self.assertRaises(ImportFileError):
+                    wizard.transition_import_()
+        wizard.start.file = b'<xml/>'
+        with self.assertRaises(ImportFileError):
+            wizard.transition_import_()
 
 
 del ModuleTestCase

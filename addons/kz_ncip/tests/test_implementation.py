@@ -11,15 +11,17 @@ from unittest.mock import patch
 
 from openpyxl import load_workbook
 
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, DomainValidationError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_base.exceptions import DecisionRequestError
 from trytond.modules.kz_ncip.exceptions import (
-    ChangeRequestError, MonitoringError, ProjectError, RoadmapError)
+    ChangeRequestError, MonitoringError, ProjectError, RoadmapError,
+    SuspensionError)
 from trytond.modules.kz_base.exceptions import ClientWriteError
 from trytond.modules.kz_base.tests.tools import (
     language, normalize, pdf_text, seed_path)
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access
 
@@ -229,8 +231,10 @@ class ImplementationTestCase(unittest.TestCase):
         self.assertEqual(
             {a.organization for a in project.current_approvals()},
             {w.chamber_org, w.investor_org, w.ministry_org})
-        # Approval must finish 30 cd after the passport creation (N§49)
-        self.assertEqual(project.due_date, dt.date(2025, 7, 1))
+        # Approval must finish 30 cd after the roadmap submission, the
+        # default start event (N§49)
+        self.assertEqual(project.submission_date, dt.date(2025, 6, 10))
+        self.assertEqual(project.due_date, dt.date(2025, 7, 10))
         approve_all(w, project)
         project = Project(project.id)
         self.assertEqual(project.state, 'verification')
@@ -242,6 +246,60 @@ class ImplementationTestCase(unittest.TestCase):
         project = Project(project.id)
         self.assertEqual(project.state, 'with_roadmap')
         self.assertEqual(project.verified_by, w.authorized)
+
+    @with_transaction()
+    def test_approval_start_setting(self):
+        "The approval deadline counts from the configured event (N§49)"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Approval = pool.get('kz.approval')
+        Configuration = pool.get('kz.configuration')
+        # The configuration singleton is created under a table lock
+        Configuration.create([{}])
+        w = setup_world()
+        config = Configuration(1)
+        self.assertEqual(config.approval_start, 'roadmap_submission')
+        # Passport 1 June, roadmap formed 10 June, submitted 25 June
+        for start, due_date in [
+                ('passport', dt.date(2025, 7, 1)),
+                ('roadmap_formation', dt.date(2025, 7, 10)),
+                ('roadmap_submission', dt.date(2025, 7, 25)),
+                ]:
+            with self.subTest(start=start):
+                Configuration.write([Configuration(1)], {
+                        'approval_start': start})
+                project = create_project(w, name=start)
+                with today(dt.date(2025, 6, 10)):
+                    Project.form_roadmap([project])
+                    plan_roadmap(Project(project.id))
+                with today(dt.date(2025, 6, 25)):
+                    Project.submit([Project(project.id)])
+                project = Project(project.id)
+                self.assertEqual(project.due_date, due_date)
+                # Taken literally (N§49), the roadmap is late at once
+                with today(dt.date(2025, 7, 2)):
+                    self.assertEqual(
+                        Project(project.id).deadline_state,
+                        {'passport': 'overdue',
+                            'roadmap_formation': 'warning',
+                            'roadmap_submission': 'ok'}[start])
+                # A rejection, then a new round with its own deadline
+                line, = [a for a in project.current_approvals()
+                    if a.organization == w.investor_org]
+                with today(dt.date(2025, 7, 3)):
+                    with as_user(w.investor_user):
+                        Approval.write([Approval(line.id)], {
+                                'reason': "Too short"})
+                        Approval.reject([Approval(line.id)])
+                with today(dt.date(2025, 7, 7)):
+                    Project.submit([Project(project.id)])
+                project = Project(project.id)
+                self.assertEqual(project.approval_round, 2)
+                self.assertEqual(project.due_date, dt.date(2025, 8, 6))
+        # A new setting moves the deadline of the running approvals at the
+        # next change of the record only: the help says so
+        self.assertIn("passport creation", Configuration.fields_get(
+                ['approval_start'])['approval_start']['help'])
 
     @with_transaction()
     def test_rejection_resubmission_loop(self):
@@ -273,6 +331,8 @@ class ImplementationTestCase(unittest.TestCase):
         project = Project(project.id)
         self.assertEqual(project.state, 'approval')
         self.assertEqual(project.approval_round, 2)
+        # The new round has its own deadline from its resubmission
+        self.assertEqual(project.due_date, dt.date(2025, 7, 16))
         approve_all(w, project)
         project = Project(project.id)
         self.assertEqual(project.state, 'verification')
@@ -315,8 +375,8 @@ class ImplementationTestCase(unittest.TestCase):
                 with self.assertRaises(AccessButtonError):
                     Project.start_monitoring([Project(project.id)])
         with as_user(w.chamber):
-            # Commissioning not validated yet
-            with self.assertRaisesRegex(ProjectError, 'commissioning'):
+            # Design capacity not validated yet
+            with self.assertRaisesRegex(ProjectError, 'design capacity'):
                 Project.start_monitoring([Project(project.id)])
 
     @with_transaction()
@@ -421,8 +481,24 @@ class ImplementationTestCase(unittest.TestCase):
             with as_user(w.chamber):
                 Task.validate_task([Task(commissioning.id)])
             self.assertEqual(Task(commissioning.id).state, 'validated')
+            # Commissioning alone is not enough for Module 3 (N§48.3, 68)
+            self.assertEqual(Project(project.id).state, 'with_roadmap')
             with as_user(w.chamber):
-                Project.start_monitoring([Project(project.id)])
+                with self.assertRaisesRegex(ProjectError, 'design capacity'):
+                    Project.start_monitoring([Project(project.id)])
+            capacity, = [t for t in project.tasks
+                if t.kind == 'design_capacity']
+            Task.write([capacity], {
+                    'actual_end': dt.date(2026, 3, 2),
+                    'investor_consent': True})
+            with as_user(w.akimat):
+                Task.complete([Task(capacity.id)])
+            # Reported, not yet validated by the National Chamber
+            self.assertEqual(Task(capacity.id).state, 'done')
+            self.assertEqual(Project(project.id).state, 'with_roadmap')
+            with as_user(w.chamber):
+                Task.validate_task([Task(capacity.id)])
+            self.assertEqual(Task(capacity.id).state, 'validated')
         project = Project(project.id)
         self.assertEqual(project.state, 'post_investment')
         self.assertEqual(project.monitoring_start, dt.date(2026, 3, 2))
@@ -937,7 +1013,17 @@ class ImplementationTestCase(unittest.TestCase):
                         'project': project.id, 'kind': 'exclusion',
                         'ground': 'bankruptcy',
                         'justification': "Liquidated"}])
+            # Removal from the pool needs the investor's agreement (N§63)
+            with self.assertRaisesRegex(SuspensionError, 'agreement'):
+                Suspension.request([Suspension(request.id)])
+            Suspension.write([Suspension(request.id)], {
+                    'investor_agreed': True,
+                    'investor_agreement_date': dt.date(2025, 9, 20),
+                    'investor_agreement_document': "Letter No. 12"})
             Suspension.request([Suspension(request.id)])
+        self.assertEqual(
+            Suspension(request.id).investor_agreement_document,
+            "Letter No. 12")
         with as_user(w.authorized):
             with self.assertRaisesRegex(
                     DecisionRequestError, 'decision note'):
@@ -946,6 +1032,177 @@ class ImplementationTestCase(unittest.TestCase):
         project = Project(project.id)
         self.assertEqual(project.state, 'excluded')
         self.assertIn("Liquidated", project.end_reason)
+
+    @with_transaction()
+    def test_suspension_any_stage_national_only(self):
+        "Any national-pool project at any stage; never regional (N§31)"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Suspension = pool.get('ncip.project.suspension')
+        w = setup_world()
+        passport = create_project(w, name="Passport")
+        roadmap = create_project(w, name="Roadmap")
+        approval = create_project(w, name="Approval")
+        verification = create_project(w, name="Verification")
+        regional = create_project(w, name="Small", cost=Decimal(1000))
+        self.assertEqual(regional.pool, 'regional')
+        with today(dt.date(2025, 6, 10)):
+            Project.form_roadmap([roadmap, approval, verification])
+            for project in [approval, verification]:
+                plan_roadmap(Project(project.id))
+            Project.submit([approval, verification])
+            approve_all(w, Project(verification.id))
+        projects = Project.browse(
+            [passport.id, roadmap.id, approval.id, verification.id])
+        self.assertEqual([p.state for p in projects],
+            ['passport', 'roadmap', 'approval', 'verification'])
+        approval_due = Project(approval.id).due_date
+
+        def suspend(project, day):
+            with today(day):
+                with as_user(w.akimat):
+                    request, = Suspension.create([{
+                                'project': project.id,
+                                'kind': 'suspension',
+                                'ground': 'financing',
+                                'justification': "The bank withdrew"}])
+                    Suspension.request([Suspension(request.id)])
+                with as_user(w.authorized):
+                    Suspension.approve([Suspension(request.id)])
+
+        for project in projects:
+            with self.subTest(state=project.state):
+                state = project.state
+                suspend(project, dt.date(2025, 6, 20))
+                project = Project(project.id)
+                self.assertEqual(project.state, 'suspended')
+                self.assertEqual(project.state_before_suspension, state)
+                # Resumed ten days later at the same stage
+                with today(dt.date(2025, 6, 30)), as_user(w.authorized):
+                    Project.resume([Project(project.id)])
+                project = Project(project.id)
+                self.assertEqual(project.state, state)
+                self.assertEqual(project.state_before_suspension, None)
+        # The approval deadline waited while suspended
+        self.assertEqual(Project(approval.id).due_date,
+            approval_due + dt.timedelta(days=10))
+
+        # The regional pool: neither on the form nor by the button
+        with as_user(w.akimat):
+            self.assertEqual(PYSONDecoder().decode(Suspension.fields_get(
+                        ['project'])['project']['domain'])[0],
+                ['pool', '=', 'national'])
+            with self.assertRaises(DomainValidationError):
+                Suspension.create([{
+                            'project': regional.id, 'kind': 'suspension',
+                            'ground': 'financing',
+                            'justification': "No money"}])
+        request, = Suspension.create([{
+                    'project': passport.id, 'kind': 'exclusion',
+                    'ground': 'request', 'justification': "Withdrawn",
+                    'investor_agreed': True,
+                    'investor_agreement_date': dt.date(2025, 6, 30),
+                    'investor_agreement_document': "Letter No. 7"}])
+        # The cost fell under the threshold meanwhile
+        Project.write([Project(passport.id)], {'cost': Decimal(1000)})
+        self.assertEqual(Project(passport.id).pool, 'regional')
+        with self.assertRaisesRegex(SuspensionError, 'national pool'):
+            Suspension.request([Suspension(request.id)])
+        Project.write([Project(passport.id)], {'cost': Decimal(10 ** 9)})
+        Suspension.request([Suspension(request.id)])
+        with as_user(w.authorized):
+            Suspension.approve([Suspension(request.id)])
+        self.assertEqual(Project(passport.id).state, 'excluded')
+
+    @with_transaction()
+    def test_no_progress_to_council(self):
+        "Projects without progress go on the council's agenda (N§7.2)"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Task = pool.get('ncip.roadmap.task')
+        Meeting = pool.get('ncip.council.meeting')
+        AgendaItem = pool.get('ncip.council.agenda_item')
+        Configuration = pool.get('kz.configuration')
+        Deadline = pool.get('kz.deadline')
+        from trytond.modules.kz_ncip.exceptions import (
+            CouncilError, CouncilValidationError)
+        Configuration.create([{}])
+        w = setup_world()
+        self.assertEqual(Configuration(1).no_progress_days, 90)
+        with today(dt.date(2025, 6, 1)):
+            idle = create_project(w, name="Idle passport")
+            busy = project_with_roadmap(w, name="Busy")
+            done = project_with_roadmap(w, name="Monitored")
+        Project.write([Project(done.id)], {'state': 'post_investment'})
+        # The state changes are progress
+        self.assertEqual(Project(idle.id).progress_date, dt.date(2025, 6, 1))
+        self.assertEqual(Project(busy.id).progress_date, dt.date(2025, 6, 10))
+
+        def stalled(date):
+            with today(date):
+                return set(Project.search([('stalled', '=', True)]))
+        # No progress for 90 days: from 30 August for the passport
+        self.assertEqual(stalled(dt.date(2025, 8, 29)), set())
+        self.assertEqual(stalled(dt.date(2025, 8, 30)), {idle})
+        self.assertEqual(stalled(dt.date(2025, 9, 8)), {idle, busy})
+        with today(dt.date(2025, 9, 8)):
+            self.assertEqual(Project(busy.id).stalled, True)
+            self.assertNotIn(busy, Project.search([('stalled', '!=', True)]))
+            self.assertIn(done, Project.search([('stalled', '=', False)]))
+            # The daily deadline check is no progress
+            Deadline.check_deadlines()
+        self.assertEqual(stalled(dt.date(2025, 9, 8)), {idle, busy})
+        # A task update is
+        task = Project(busy.id).tasks[0]
+        with today(dt.date(2025, 9, 8)):
+            Task.write([task], {'actual_end': dt.date(2025, 9, 5)})
+        self.assertEqual(Project(busy.id).progress_date, dt.date(2025, 9, 8))
+        self.assertEqual(stalled(dt.date(2025, 9, 8)), {idle})
+        # The setting decides
+        Configuration.write([Configuration(1)], {'no_progress_days': 200})
+        self.assertEqual(stalled(dt.date(2025, 9, 8)), set())
+        Configuration.write([Configuration(1)], {'no_progress_days': 90})
+
+        with today(dt.date(2025, 9, 8)):
+            with as_user(w.authorized):
+                with self.assertRaisesRegex(CouncilError, 'planned'):
+                    Project.add_to_agenda([Project(idle.id)])
+            meeting, = Meeting.create([{
+                        'name': "Investment Council",
+                        'date': dt.date(2025, 9, 20)}])
+            with as_user(w.akimat):
+                with self.assertRaises(AccessButtonError):
+                    Project.add_to_agenda([Project(idle.id)])
+            with as_user(w.authorized):
+                Project.add_to_agenda([Project(idle.id), Project(busy.id)])
+                # Twice is once
+                Project.add_to_agenda([Project(idle.id)])
+        meeting = Meeting(meeting.id)
+        self.assertEqual(
+            [(i.project, i.kind) for i in meeting.agenda],
+            [(idle, 'no_progress'), (busy, 'project')])
+        self.assertIn("2025-06-01", meeting.agenda[0].subject)
+        self.assertEqual(
+            [i.meeting for i in Project(idle.id).agenda_items], [meeting])
+        # Generating the agenda adds the other projects without progress
+        with today(dt.date(2025, 9, 8)):
+            later, = Meeting.create([{
+                        'name': "Investment Council",
+                        'date': dt.date(2025, 12, 20)}])
+            Meeting.generate_agenda([meeting, later])
+        self.assertEqual(len(Meeting(meeting.id).agenda), 2)
+        self.assertEqual(
+            [(i.project, i.kind) for i in Meeting(later.id).agenda], [])
+        # The agenda is not limited to projects
+        with as_user(w.authorized):
+            with self.assertRaises(CouncilValidationError):
+                AgendaItem.create([{
+                            'meeting': meeting.id, 'kind': 'climate'}])
+            AgendaItem.create([{
+                        'meeting': meeting.id, 'kind': 'climate',
+                        'subject': "Visa support for engineers"}])
+        self.assertIn("Visa support for engineers",
+            [i.subject for i in Meeting(meeting.id).agenda])
 
     @with_transaction()
     def test_auto_exclusion_cron(self):

@@ -572,4 +572,75 @@ class KzProsecutorFilterTestCase(ModuleTestCase):
                 self.assertEqual(Measure(measure.id).due_date, due_date)
 
 
+    @with_transaction()
+    def test_quasi_state_issuer(self):
+        "Quasi-state entities submit measures, routed as their owner (N§57)"
+        pool = Pool()
+        Measure = pool.get('prosecutor.measure')
+        Organization = pool.get('kz.organization')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        orgs, users, investor, project = setup()
+        self.assertIn('quasi_state', dict(
+                Organization.fields_get(['kind'])['kind']['selection']))
+        # A national holding's subsidiary, a company of the akimat of
+        # Shymkent and one with no owner recorded
+        national, communal, unowned = Organization.create([{
+                    'name': "Railway company", 'kind': 'quasi_state',
+                    'parent': orgs['ministry'].id}, {
+                    'name': "Shymkent social corporation",
+                    'kind': 'quasi_state',
+                    'parent': orgs['akimat_shymkent'].id}, {
+                    'name': "Unowned company", 'kind': 'quasi_state'}])
+        for issuer, values, expected in [
+                (national, {}, orgs['gpo']),
+                (national, {'project': project.id}, orgs['gpo']),
+                (unowned, {}, orgs['gpo']),
+                # The region of the owner, or of the project
+                (communal, {}, orgs['pro_shymkent']),
+                (communal, {'project': project.id}, orgs['pro_astana']),
+                ]:
+            with self.subTest(issuer=issuer.name, values=values):
+                measure, = Measure.create([dict({
+                                'kind': 'contract_termination',
+                                'issuer': issuer.id,
+                                'investor': investor.id,
+                                'legal_grounds': "Art. 3",
+                                }, **values)])
+                Measure.submit([measure])
+                self.assertEqual(measure.prosecutor, expected)
+
+        # A user of the entity drafts and submits its own measures only
+        user, = User.create([{
+                    'name': "Railway", 'login': 'railway',
+                    'kz_organization': national.id,
+                    'groups': [('add', [ModelData.get_id(
+                                    'kz_prosecutor_filter',
+                                    'group_quasi_state')])],
+                    }])
+        with as_user(user), Transaction().set_context(_check_access=True):
+            own, = Measure.create([{
+                        'kind': 'permit_suspension', 'issuer': national.id,
+                        'investor': investor.id, 'legal_grounds': "Art. 4"}])
+            Measure.submit([Measure(own.id)])
+            self.assertEqual(Measure(own.id).state, 'submitted')
+            self.assertEqual(
+                {m.issuer for m in Measure.search([])}, {national})
+            with self.assertRaises(AccessError):
+                Measure.create([{
+                            'kind': 'lawsuit', 'issuer': communal.id,
+                            'investor': investor.id,
+                            'legal_grounds': "Art. 5"}])
+
+    @with_transaction()
+    def test_decision_days_labelled_default(self):
+        "The decision period is the platform's default, not the law (N§60)"
+        Configuration = Pool().get('kz.configuration')
+        help_ = Configuration.fields_get(
+            ['prosecutor_decision_days'])['prosecutor_decision_days']['help']
+        self.assertIn("platform's default", help_)
+        self.assertIn("N§60", help_)
+        self.assertEqual(Configuration(1).prosecutor_decision_days, 5)
+
+
 del ModuleTestCase
