@@ -57,3 +57,7 @@ class ProgrammeError(UserError):
 
 class ProgrammeValidationError(ValidationError):
     pass
+
+
+class InformationRequestError(UserError):
+    pass
