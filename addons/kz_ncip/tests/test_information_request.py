@@ -120,6 +120,11 @@ class InformationRequestTestCase(unittest.TestCase):
         with as_user(w.investor2_user):
             with self.assertRaises(AccessError):
                 Request.read([own.id], ['answer'])
+            # Nor asks in the name of another investor
+            with self.assertRaises(AccessError):
+                Request.create([{'investor': w.investor.id,
+                            'front_office': w.akimat_org.id,
+                            'subject': "S", 'question': "Q"}])
         # The chamber answers nothing it was not asked
         with as_user(w.chamber):
             self.assertEqual(Request.search([]), [])
