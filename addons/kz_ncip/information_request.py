@@ -12,6 +12,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import InformationRequestError
+from .meeting import user_organization
 from .project import users_of, users_of_kind
 
 # The tiers of the front offices that answer investors (N§12.7: regional,
@@ -110,19 +111,14 @@ class InformationRequest(DeadlineMixin, Workflow, ModelSQL, ModelView):
         return 'draft'
 
     @classmethod
-    def _user_organization(cls):
-        User = Pool().get('res.user')
-        return User(Transaction().user).kz_organization
-
-    @classmethod
     def default_organization(cls):
-        organization = cls._user_organization()
+        organization = user_organization()
         return organization.id if organization else None
 
     @classmethod
     def default_investor(cls):
         "An investor's user asks for its own company"
-        organization = cls._user_organization()
+        organization = user_organization()
         if (organization and organization.kind == 'investor'
                 and organization.party):
             return organization.party.id
@@ -130,7 +126,7 @@ class InformationRequest(DeadlineMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def default_front_office(cls):
         "A front office registering for an investor usually answers"
-        organization = cls._user_organization()
+        organization = user_organization()
         if organization and organization.tier in ANSWERING_TIERS:
             return organization.id
 
