@@ -117,6 +117,13 @@ class InformationRequestTestCase(unittest.TestCase):
             with self.subTest(user=user.login):
                 with as_user(user):
                     self.assertEqual(set(Request.search([])), visible)
+        # A draft stays with whoever writes it
+        with as_user(w.investor_user):
+            draft, = Request.create([{'investor': w.investor.id,
+                        'front_office': w.akimat_org.id,
+                        'subject': "Not sent", 'question': "Q"}])
+        with as_user(w.akimat):
+            self.assertEqual(Request.search([('id', '=', draft.id)]), [])
         with as_user(w.investor2_user):
             with self.assertRaises(AccessError):
                 Request.read([own.id], ['answer'])
