@@ -15,8 +15,6 @@ from .exceptions import ProgrammeError
 from .project import users_of, users_of_kind
 from .rating import previous_quarter, quarter_end
 
-_NON_NEGATIVE = "Cannot be negative."
-
 
 class ProgrammeUpdate(DeadlineMixin, Workflow, ModelSQL, ModelView):
     "Quarterly update of a country investment programme"

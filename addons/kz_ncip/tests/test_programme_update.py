@@ -121,7 +121,7 @@ class ProgrammeUpdateTestCase(unittest.TestCase):
         with as_user(w.akimat):
             with today(dt.date(2026, 8, 1)):
                 self.assertEqual(Niche.default_half(), '2')
-            first, = Niche.create([{
+            Niche.create([{
                         'line': line.id, 'year': 2026, 'half': '1',
                         'revenue': Decimal('5000000000'),
                         'payback_years': Decimal('6.5'),
