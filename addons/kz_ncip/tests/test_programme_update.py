@@ -12,7 +12,8 @@ from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_base.exceptions import ClientWriteError
 from trytond.modules.kz_ncip.exceptions import ProgrammeError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
 
 from .test_implementation import as_user, today
 from .test_programme import (
@@ -31,6 +32,11 @@ class ProgrammeUpdateTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         activate_module('kz_ncip')
+
+    @classmethod
+    def tearDownClass(cls):
+        # The scenarios restore their database under the same name
+        drop_db()
 
     @with_transaction()
     def test_quarterly_update(self):
