@@ -27,6 +27,11 @@ KINDS = [
     ('quasi_state', "Quasi-state sector entity"),
     ('akimat', "Akimat"),
     ('regional_organization', "Regional organisation"),
+    ('central_state_body_regional',
+        "Regional representative of a central state body"),
+    ('support_organization', "Business support organisation"),
+    ('support_organization_regional',
+        "Regional office of a business support organisation"),
     ('authorized_body', "Authorized body"),
     ('task_force', "Task Force"),
     ('investment_council', "Investment Council"),
@@ -38,7 +43,9 @@ KINDS = [
     ('investor', "Investor"),
     ]
 
-# The front-office tier each kind belongs to (N§3-22); the others have none.
+# The front-office tier each kind belongs to (N§4); the others have none.
+# The representatives of central bodies and the offices of the support
+# organisations in the regions are regional front offices (N§4 para. 4).
 KIND_TIERS = {
     'embassy': 'external',
     'national_company_foreign': 'external',
@@ -47,9 +54,15 @@ KIND_TIERS = {
     'central_state_body': 'central',
     'national_chamber': 'central',
     'national_holding': 'central',
+    'support_organization': 'central',
     'akimat': 'regional',
     'regional_organization': 'regional',
+    'central_state_body_regional': 'regional',
+    'support_organization_regional': 'regional',
     }
+# The kinds that act for one region
+REGIONAL_KINDS = ['akimat', 'prosecutor', 'central_state_body_regional',
+    'support_organization_regional']
 
 
 class Organization(
@@ -66,12 +79,14 @@ class Organization(
     tier = fields.Selection(
         TIERS, "Front-office Tier", sort=False,
         help="The front-office tier: external (embassies), "
-        "central (national company, ministries, National Chamber) "
-        "or regional (akimats).")
+        "central (national company, ministries, National Chamber, "
+        "support organisations) or regional (akimats, regional "
+        "organisations, the regional representatives of central bodies "
+        "and support organisations).")
     region = fields.Many2One(
         'kz.region', "Region", ondelete='RESTRICT',
         states={
-            'required': Eval('kind').in_(['akimat', 'prosecutor']),
+            'required': Eval('kind').in_(REGIONAL_KINDS),
             })
     parent = fields.Many2One(
         'kz.organization', "Parent", ondelete='RESTRICT')

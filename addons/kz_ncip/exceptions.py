@@ -65,3 +65,7 @@ class CouncilError(UserError):
 
 class CouncilValidationError(ValidationError):
     pass
+
+
+class InformationRequestError(UserError):
+    pass

@@ -19,4 +19,6 @@ class Cron(metaclass=PoolMeta):
                     "Open the Quarterly Reports"),
                 ('ncip.monitoring.activity|plan',
                     "Plan the Monitoring Activities"),
+                ('ncip.investment.programme.update|plan_quarterly',
+                    "Plan the Country Programme Updates"),
                 ])

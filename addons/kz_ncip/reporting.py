@@ -7,13 +7,14 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.notification import notify_users
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction
 
 from .exceptions import ReportingError
-from .project import ACTIVE_STATES, users_of
+from .project import ACTIVE_STATES, users_of, users_of_kind
 from .rating import previous_quarter, quarter_end
 from trytond.modules.kz_base.xlsx import XlsxReport
 
@@ -22,9 +23,12 @@ REPORT_KINDS = [
     ('external', "External front office"),
     ('consolidated', "Consolidated (national company)"),
     ]
-# The organisation kinds that report, by kind of report (N§74-75)
+# The organisation kinds that report, by kind of report (N§74-75): every
+# regional front office of N§4, the regional representatives of central
+# bodies and support organisations included
 REPORTING_KINDS = {
-    'regional': ['akimat'],
+    'regional': ['akimat', 'regional_organization',
+        'central_state_body_regional', 'support_organization_regional'],
     'external': ['embassy', 'national_company_foreign'],
     'consolidated': ['national_company'],
     }
@@ -71,6 +75,19 @@ class QuarterlyReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
         help="The work done in the quarter, problems and proposals.")
     lines = fields.One2Many(
         'ncip.quarterly.report.line', 'report', "Projects", readonly=True)
+    received_reports = fields.Function(fields.Many2Many(
+            'ncip.quarterly.report', None, None, "Received Reports",
+            states={'invisible': Eval('kind') != 'consolidated'},
+            help="The submitted reports of the regional and external front "
+            "offices for the quarter, which the consolidated report "
+            "consolidates."),
+        'get_front_office_reports')
+    pending_reports = fields.Function(fields.Many2Many(
+            'ncip.quarterly.report', None, None, "Reports Not Received",
+            states={'invisible': Eval('kind') != 'consolidated'},
+            help="The reports of the front offices for the quarter that are "
+            "not submitted yet."),
+        'get_front_office_reports')
     submitted_by = fields.Many2One(
         'res.user', "Submitted by", readonly=True, ondelete='RESTRICT')
     submitted_date = fields.Date("Submission Date", readonly=True)
@@ -148,6 +165,29 @@ class QuarterlyReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
     def get_deadline_recipients(self):
         return users_of([self.organization])
 
+    def get_front_office_reports(self, name):
+        if self.kind != 'consolidated':
+            return []
+        state = 'submitted' if name == 'received_reports' else 'draft'
+        return [r.id for r in self.search([
+                    ('kind', 'in', ['regional', 'external']),
+                    ('year', '=', self.year),
+                    ('quarter', '=', self.quarter),
+                    ('state', '=', state),
+                    ], order=[('kind', 'ASC'), ('id', 'ASC')])]
+
+    def get_recipients(self):
+        "The users the submitted report goes to (N§74-75, 7.4)"
+        Organization = Pool().get('kz.organization')
+        if self.kind == 'regional':
+            # The national company and its office in the region
+            return users_of(Organization.search(['OR',
+                        ('kind', '=', 'national_company'),
+                        [('kind', '=', 'national_company_regional'),
+                            ('region', '=', self.region.id)],
+                        ]))
+        return users_of_kind('authorized_body')
+
     def project_domain(self):
         date = quarter_end(self.year, self.quarter)
         domain = [
@@ -171,6 +211,9 @@ class QuarterlyReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
         Line.delete([l for r in reports for l in r.lines])
         to_create = []
         for report in reports:
+            if report.kind == 'consolidated':
+                to_create.extend(report._consolidated_lines())
+                continue
             date = quarter_end(report.year, report.quarter)
             start = dt.date(report.year, report.quarter * 3 - 2, 1)
             for project in Project.search(report.project_domain()):
@@ -195,6 +238,28 @@ class QuarterlyReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
                         })
         Line.create(to_create)
 
+    def _consolidated_lines(self):
+        """The lines of the front-office reports received: a project that
+        several reports list keeps the line of the last one submitted"""
+        by_project = {}
+        received = sorted(self.received_reports,
+            key=lambda r: (r.submitted_date, r.id))
+        for report in received:
+            for line in report.lines:
+                by_project[line.project.id] = line
+        return [{
+                'report': self.id,
+                'source': line.report.id,
+                'project': line.project.id,
+                'region': line.region.id if line.region else None,
+                'pool': line.pool,
+                'state': line.state,
+                'cost': line.cost,
+                'tasks': line.tasks,
+                'done_tasks': line.done_tasks,
+                'late_tasks': line.late_tasks,
+                } for line in by_project.values()]
+
     @classmethod
     @ModelView.button
     @Workflow.transition('submitted')
@@ -208,6 +273,35 @@ class QuarterlyReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
                 'submitted_by': Transaction().user,
                 'submitted_date': Date.today(),
                 })
+        for report in reports:
+            notify_users(report.get_recipients(),
+                gettext('kz_ncip.msg_report_submitted_label',
+                    report=report.rec_name),
+                gettext('kz_ncip.msg_report_submitted_description',
+                    report=report.rec_name,
+                    organization=report.organization.rec_name),
+                [report])
+
+    @classmethod
+    def on_modification(cls, mode, reports, field_names=None):
+        super().on_modification(mode, reports, field_names=field_names)
+        if mode == 'write' and 'state' in (field_names or ()):
+            cls.consolidate(cls.browse([r.id for r in reports]))
+
+    @classmethod
+    def consolidate(cls, reports):
+        "Regenerate the draft consolidated reports of the reports' quarters"
+        periods = {(r.year, r.quarter) for r in reports
+            if r.kind != 'consolidated' and r.state == 'submitted'}
+        if not periods:
+            return
+        consolidated = cls.search(['OR'] + [[
+                    ('kind', '=', 'consolidated'),
+                    ('state', '=', 'draft'),
+                    ('year', '=', y), ('quarter', '=', q),
+                    ] for y, q in periods])
+        if consolidated:
+            cls.generate(consolidated)
 
     @classmethod
     def create_quarterly(cls, date=None):
@@ -248,6 +342,9 @@ class QuarterlyReportLine(ModelSQL, ModelView):
         ondelete='CASCADE')
     project = fields.Many2One(
         'ncip.project', "Project", required=True, ondelete='CASCADE')
+    source = fields.Many2One(
+        'ncip.quarterly.report', "Source Report", ondelete='SET NULL',
+        help="The front-office report a consolidated line comes from.")
     region = fields.Many2One('kz.region', "Region", ondelete='RESTRICT')
     pool = fields.Char("Pool")
     state = fields.Char("State")

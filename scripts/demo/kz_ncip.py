@@ -2,8 +2,13 @@
 """Demo data of kz_ncip.
 
 load() calls the loaders of each part of the module: Module 1
-"Attraction" (load_attraction), Module 2/3 "Implementation"
-(load_implementation) and the investment programmes (load_programmes)."""
+"Attraction" (load_attraction), the regional front offices of N§4
+(load_front_offices), Module 2/3 "Implementation" (load_implementation),
+the investment programmes with the country programme updates and the niche
+data (load_programmes), the investor information requests
+(load_information_requests) and the quarterly reports the national company
+consolidates (load_reports).  The register of investors follows from the
+national-pool projects."""
 import datetime as dt
 from contextlib import contextmanager
 from decimal import Decimal
@@ -22,9 +27,12 @@ def is_loaded():
 def load(password):
     ensure_current_mrp()
     load_attraction(password)
+    load_front_offices()
     load_implementation(password)
     load_programmes()
     load_council()
+    load_information_requests()
+    load_reports()
 
 
 def ensure_current_mrp():
@@ -336,7 +344,9 @@ def load_implementation(password):
 
 
 def load_programmes():
-    "A draft regional investment programme of Astana for 2027"
+    """A draft regional investment programme of Astana for 2027 with the
+    data of a niche, and the country programme of the embassy in Germany
+    with its quarterly update"""
     with acting_as('akimat.astana'):
         # The kind, region and organisation default from the akimat
         Programme = Model.get('ncip.investment.programme')
@@ -355,6 +365,122 @@ def load_programmes():
             line.industry = industry
             line.planned_amount = Decimal(amount)
         programme.save()
+        Niche = Model.get('ncip.investment.programme.niche')
+        Niche(line=programme.lines[0], year=2026, half='1',
+            revenue=Decimal('9000000000'), payback_years=Decimal('6.5'),
+            irr=Decimal('15'), consumption=Decimal('60000000000'),
+            import_amount=Decimal('18000000000'),
+            export_amount=Decimal('4000000000'),
+            export_potential="Flour to Afghanistan and Central Asia").save()
+
+    # The country programme of the year of the last quarter, and its
+    # update due by the 15th after that quarter (N§15.2)
+    today = dt.date.today()
+    year = today.year if today.month > 3 else today.year - 1
+    with acting_as('embassy'):
+        Programme = Model.get('ncip.investment.programme')
+        Country = Model.get('country.country')
+        germany, = Country.find([('code', '=', 'DE')])
+        programme = Programme(kind='country', country=germany, year=year,
+            name=f"Country investment programme: Germany {year}",
+            description="German investors targeted for green energy and "
+            "agriculture")
+        line = programme.lines.new()
+        line.name = "Wind turbine blades for Central Asia"
+        line.industry = "28.11"
+        line.planned_amount = Decimal('30000000000')
+        programme.save()
+        programme.click('submit')
+    Cron = Model.get('ir.cron')
+    for cron in Cron.find([
+            ('method', '=',
+                'ncip.investment.programme.update|plan_quarterly')]):
+        cron.click('run_once')
+
+
+def load_front_offices():
+    """The representative of the ministry and the office of a support
+    organisation in Astana: regional front offices (N§4) that file the
+    regional quarterly report"""
+    Organization = Model.get('kz.organization')
+    Region = Model.get('kz.region')
+    astana, = Region.find([('code', '=', '710000000')])
+    ministry, = Organization.find([('kind', '=', 'central_state_body')],
+        limit=1)
+    support = Organization(name="QazIndustry Development Centre",
+        kind='support_organization')
+    support.save()
+    Organization.save([
+            Organization(name="Ministry of Industry and Construction — "
+                "representative in Astana",
+                kind='central_state_body_regional', region=astana,
+                parent=ministry),
+            Organization(name="QazIndustry — Astana office",
+                kind='support_organization_regional', region=astana,
+                parent=support),
+            ])
+
+
+def load_information_requests():
+    """The investor asks the akimat of Astana, which answers; Kazakh Invest
+    registers a request for Steppe Cement, still to answer"""
+    Party = Model.get('party.party')
+    Organization = Model.get('kz.organization')
+    steppe, = Party.find([('name', '=', "Steppe Cement JSC")])
+    akimat_shymkent, = Organization.find([
+            ('kind', '=', 'akimat'), ('region.code', '=', '790000000')])
+    with acting_as(INVESTOR_LOGIN):
+        # The investor and the registering organisation default from the
+        # investor's user
+        Request = Model.get('ncip.information.request')
+        Organization = Model.get('kz.organization')
+        akimat_astana, = Organization.find([
+                ('kind', '=', 'akimat'), ('region.code', '=', '710000000')])
+        answered = Request(front_office=akimat_astana,
+            subject="Gas connection for the float glass plant",
+            question="What gas capacity is free at the Astana industrial "
+            "park and what does the connection cost?")
+        answered.save()
+        answered.click('submit')
+        pending = Request(front_office=akimat_astana,
+            subject="Training of glass technologists",
+            question="Which colleges of Astana could train 40 operators?")
+        pending.save()
+        pending.click('submit')
+    with acting_as('akimat.astana'):
+        Request = Model.get('ncip.information.request')
+        answered = Request(answered.id)
+        answered.answer = ("Up to 12,000 m³/h are free at the industrial "
+            "park; QazaqGaz connects within 90 days at about 40 million "
+            "tenge.")
+        answered.save()
+        answered.click('answer_request')
+    with acting_as('kazinvest'):
+        Request = Model.get('ncip.information.request')
+        Party = Model.get('party.party')
+        Organization = Model.get('kz.organization')
+        behalf = Request(investor=Party(steppe.id),
+            front_office=Organization(akimat_shymkent.id),
+            subject="Land plot near the limestone quarry",
+            question="Is the 40 ha plot next to the quarry free for a "
+            "cement plant extension?")
+        behalf.save()
+        behalf.click('submit')
+
+
+def load_reports():
+    """The akimat of Astana submits its regional report: Kazakh Invest is
+    told and its consolidated report takes the lines"""
+    with acting_as('akimat.astana'):
+        Report = Model.get('ncip.quarterly.report')
+        report, = Report.find([
+                ('kind', '=', 'regional'),
+                ('organization.name', '=', "Akimat — Astana"),
+                ], order=[('year', 'DESC'), ('quarter', 'DESC')], limit=1)
+        report.summary = ("Two investors accompanied; the float glass "
+            "plant got its land plot.")
+        report.save()
+        report.click('submit')
 
 
 def backdate_progress(names, days):

@@ -1,8 +1,10 @@
 # This file is part of the KZ Investment Platform.
-"""Browser test: the embassy in Berlin records a meeting with an investor in
+"""Browser tests: the embassy in Berlin records a meeting with an investor in
 sao (with its indicative cost), creates its initiative and hands it over to
 the akimat of Astana; it sees only its own initiatives, cannot use the
-akimat's buttons and writes in the discussion of the initiative."""
+akimat's buttons and writes in the discussion of the initiative.  An
+investor asks the akimat of Astana for information, the akimat answers and
+the investor reads the answer (N§12.7)."""
 import re
 from decimal import Decimal
 
@@ -174,3 +176,92 @@ class SaoNcipAttractionTestCase(support.SaoTestCase):
             re.compile(r'^\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}'))
         page.wait_for_timeout(500)
         support.screenshot(page, 'ncip1_embassy_comment')
+
+    def test_information_request(self):
+        "the investor asks, the akimat answers, the investor reads it"
+        subject = "Water supply for the glass plant"
+        answer = "The water utility of Astana supplies 800 m³ a day."
+        Model = self.proteus()
+        Request = Model.get('ncip.information.request')
+        for login, step in [('investor.qazaqglass', self._investor_asks),
+                ('akimat.astana', self._akimat_answers),
+                ('investor.qazaqglass', self._investor_reads)]:
+            with support.browser_page() as page:
+                errors = []
+                page.on('pageerror', lambda error: errors.append(str(error)))
+                try:
+                    support.sao_login(page, self.url, DATABASE, login,
+                        support.DEMO_PASSWORD)
+                    support.sao_open_menu(page, 'Investment Platform',
+                        'One Window (NCIP)', 'Information Requests')
+                    step(page, page.locator('#tabcontent'), subject, answer)
+                except Exception:
+                    support.screenshot(page, f'ncip1_request_{login}_failure')
+                    print('JavaScript errors:', errors)
+                    raise
+                self.assertEqual(errors, [])
+            if step == self._investor_asks:
+                request = self.wait_for(
+                    lambda: [r for r in Request.find(
+                            [('subject', '=', subject)])
+                        if r.state == 'submitted'],
+                    "the request was not registered")[0]
+                self.assertEqual(request.investor.name, "Qazaq Glass LLP")
+                self.assertEqual(request.organization.name, "Qazaq Glass LLP")
+                self.assertEqual(request.front_office.name, "Akimat — Astana")
+                self.assertTrue(request.due_date)
+            elif step == self._akimat_answers:
+                request = self.wait_for(
+                    lambda: [r for r in Request.find(
+                            [('subject', '=', subject)])
+                        if r.state == 'answered'],
+                    "the request was not answered")[0]
+                self.assertEqual(request.answer, answer)
+                self.assertEqual(request.answered_by.login, 'akimat.astana')
+
+    def _investor_asks(self, page, tab, subject, answer):
+        self.new_record(tab)
+        self.field(tab, 'Subject').wait_for()
+        # The investor is its own company
+        expect(self.field(tab, 'Investor')).to_have_value(
+            re.compile('Qazaq Glass'))
+        self.fill_many2one(tab, 'Front Office', "Akimat — Astana")
+        self.field(tab, 'Subject').fill(subject)
+        question = tab.locator('textarea:visible').first
+        question.fill("How much water can the plant get and at what tariff?")
+        question.press('Tab')
+        self.save(page)
+        tab.get_by_role('button', name='Register').click()
+        expect(tab.get_by_role('button', name='Register')).to_be_hidden()
+        support.screenshot(page, 'ncip1_request_registered')
+
+    def _akimat_answers(self, page, tab, subject, answer):
+        tab.get_by_text('To Answer').first.click()
+        row = tab.locator('.treeview tbody tr:visible', has_text=subject)
+        row.first.wait_for()
+        page.wait_for_timeout(1000)
+        row.first.dblclick()
+        self.field(tab, 'Subject').wait_for()
+        # The question is the investor's: read-only; the answer is not
+        textarea = tab.locator('textarea:visible').nth(1)
+        for _ in range(10):
+            textarea.fill(answer)
+            textarea.press('Tab')
+            page.wait_for_timeout(500)
+            if textarea.input_value() == answer:
+                break
+        tab.get_by_role('button', name='Send Answer').click()
+        expect(tab.get_by_role('button', name='Send Answer')).to_be_hidden()
+        support.screenshot(page, 'ncip1_request_answered')
+
+    def _investor_reads(self, page, tab, subject, answer):
+        tab.get_by_text('Answered', exact=True).first.click()
+        row = tab.locator('.treeview tbody tr:visible', has_text=subject)
+        row.first.wait_for()
+        page.wait_for_timeout(1000)
+        row.first.dblclick()
+        self.field(tab, 'Subject').wait_for()
+        expect(tab.locator('textarea:visible').nth(1)).to_have_value(answer)
+        # Answered: the investor changes nothing
+        expect(tab.locator('textarea:visible').nth(1)).not_to_be_editable()
+        support.screenshot(page, 'ncip1_request_read')

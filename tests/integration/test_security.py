@@ -114,6 +114,12 @@ ACCESS = {
     # authorized body
     'ncip.investment.programme': PROGRAMME,
     'ncip.investment.programme.line': PROGRAMME,
+    'ncip.investment.programme.update': PROGRAMME,
+    'ncip.investment.programme.niche': PROGRAMME,
+    # asked by the investors or for them, answered by the front offices
+    'ncip.information.request': {**grant(INVESTORS + AKIMATS + INITIATORS,
+            'rwcd'), 'authorized': 'r', **ADMIN},
+    'ncip.investor.register': {**NCIP_READ, 'admin': 'r'},
     # kz_green_corridor
     'green_corridor.priority_good': {**ALL_READ, **ADMIN},
     'green_corridor.decision': {**NCIP_READ, 'admin': 'r'},
@@ -214,6 +220,13 @@ BUTTONS = {
         'submit': may(*AKIMATS, 'embassy', 'kazinvest', 'ministry'),
         'approve': may('authorized'),
         'send_back': may('authorized'),
+        },
+    'ncip.investment.programme.update': {
+        'confirm': may('embassy', 'kazinvest')},
+    'ncip.information.request': {
+        'submit': may(*INVESTORS, *AKIMATS, *INITIATORS),
+        'answer_request': may(
+            *AKIMATS, 'kazinvest', 'ministry', 'atameken'),
         },
     'green_corridor.problem': {
         'resolve': may(*AKIMATS, 'authorized', 'taskforce'),
