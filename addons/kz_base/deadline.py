@@ -131,7 +131,11 @@ class DeadlineMixin:
             due_date = Calendar.add_calendar_days(
                 due_date, self.deadline_paused_days)
         warning_days = Warning.warning_days(
-            self.__name__, (due_date - start).days)
+            self.__name__, abs((due_date - start).days))
+        if due_date < start:
+            # Counted back from its anchor (N days before a period): it
+            # applies at once
+            start = None
         return start, due_date, due_date - dt.timedelta(days=warning_days)
 
     def compute_fields(self, field_names=None):
@@ -380,8 +384,8 @@ class DeadlineWarning(ModelSQL, ModelView):
         config = Configuration(1)
         share = config.warning_share if config.warning_share is not None \
             else 30
-        return min(config.warning_days,
-            math.ceil(max(period, 0) * share / 100))
+        return min(config.warning_days, math.ceil(period * share / 100))
+
 
 class Deadline(Model):
     "Deadline checks of every model with a deadline"
