@@ -49,6 +49,8 @@ class DeadlineMixin:
     # Values of the state field in which the deadline runs (None: always)
     _deadline_states = None
     _deadline_state_field = 'state'
+    # Hide the deadline until its start (a period that has not begun yet)
+    _deadline_hidden_before_start = False
 
     deadline_start = fields.Date("Deadline Start", readonly=True,
         help="The deadline is shown from this date on.")
@@ -208,17 +210,19 @@ class DeadlineMixin:
 
     def deadline_start_later(self, today):
         "Tell if the deadline has not started yet: it is not shown"
-        return bool(self.deadline_start and self.deadline_start > today)
+        return bool(self._deadline_hidden_before_start
+            and self.deadline_start and self.deadline_start > today)
 
     @classmethod
     def _deadline_running_domain(cls, today=None):
         if today is None:
             today = cls._deadline_today()
-        domain = [('due_date', '!=', None),
-            ['OR',
-                ('deadline_start', '=', None),
-                ('deadline_start', '<=', today),
-                ]]
+        domain = [('due_date', '!=', None)]
+        if cls._deadline_hidden_before_start:
+            domain.append(['OR',
+                    ('deadline_start', '=', None),
+                    ('deadline_start', '<=', today),
+                    ])
         if cls._deadline_states is not None:
             domain.append(
                 (cls._deadline_state_field, 'in', list(cls._deadline_states)))
@@ -382,6 +386,9 @@ class DeadlineWarning(ModelSQL, ModelView):
         if lines:
             return lines[0].days
         config = Configuration(1)
+        if not period:
+            # Anchored on its due date: no period to take a share of
+            return config.warning_days
         share = config.warning_share if config.warning_share is not None \
             else 30
         return min(config.warning_days, math.ceil(period * share / 100))

@@ -989,6 +989,8 @@ class MonitoringDeadline(DeadlineMixin, ModelSQL, ModelView):
     __string__ = "Damu Monitoring Deadline"
     _deadline_fields = {'base_date', 'days', 'unit'}
     _deadline_states = {'open'}
+    # A site visit window that has not opened is not shown yet
+    _deadline_hidden_before_start = True
     monitoring = fields.Many2One('damu.monitoring', "Monitoring",
         required=True, ondelete='CASCADE')
     kind = fields.Selection(DEADLINE_KINDS, "Kind", required=True,

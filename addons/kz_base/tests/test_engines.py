@@ -13,6 +13,7 @@ class TestDeadline(DeadlineMixin, ModelSQL, ModelView):
     __name__ = 'kz.test.deadline'
     _deadline_fields = {'start', 'days', 'unit'}
     _deadline_states = ('open',)
+    _deadline_hidden_before_start = True
     name = fields.Char("Name")
     start = fields.Date("Start")
     days = fields.Integer("Days")
