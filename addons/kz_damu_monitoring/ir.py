@@ -15,4 +15,5 @@ class Cron(metaclass=PoolMeta):
                     "Expect the Banks' Monthly Reports"),
                 ('damu.monitoring|create_overdue_monitorings',
                     "Create Monitorings of Overdue Guarantees"),
+                ('damu.notice|send_pending', "Send the Damu Notices"),
                 ])

@@ -23,6 +23,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction, without_check_access
 
+from .seed import pdf_text
 from .tools import BINS, contract_values, setup_orgs
 
 HERE = os.path.dirname(__file__)
@@ -337,6 +338,8 @@ class DamuMonitoringTestCase(ModuleTestCase):
             Monitoring.submit_report([monitoring])
         signing, = [d for d in monitoring.deadlines if d.kind == 'signing']
         self.assertEqual(signing.due_date, dt.date(2025, 4, 17))
+        Monitoring.write([monitoring], {
+                'counterparty_signed_date': dt.date(2025, 4, 14)})
         with today(dt.date(2025, 4, 15)):
             Monitoring.sign([monitoring])
         self.assertEqual(monitoring.state, 'signed')
@@ -451,6 +454,8 @@ class DamuMonitoringTestCase(ModuleTestCase):
         self._run_to_report(monitoring, result='violation', misuse=True,
             misused_amount=Decimal(1200000),
             site_visit_date=dt.date(2025, 4, 3))
+        Monitoring.write([monitoring], {
+                'counterparty_signed_date': dt.date(2025, 4, 11)})
         with today(dt.date(2025, 4, 11)):
             Monitoring.sign([monitoring])
         misuse, = [d for d in monitoring.deadlines
@@ -742,7 +747,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
 
     @with_transaction()
     def test_act_documents(self):
-        "Acts 6 and 7 print as ODT documents"
+        "Acts 6 and 7 print as PDF documents"
         pool = Pool()
         Monitoring = pool.get('damu.monitoring')
         Refusal = pool.get('damu.act.refusal', type='report')
@@ -754,13 +759,12 @@ class DamuMonitoringTestCase(ModuleTestCase):
             Monitoring.refuse([monitoring])
         act, = monitoring.acts
         oext, content, _, _ = Refusal.execute([act.id], {})
-        self.assertEqual(oext, 'odt')
-        import zipfile
-        text = zipfile.ZipFile(io.BytesIO(content)).read('content.xml')
-        self.assertIn(b'Halyk Bank', text)
-        self.assertIn(b'Entrepreneur S-1', text)
+        self.assertEqual(oext, 'pdf')
+        text = pdf_text(content)
+        self.assertIn('Halyk Bank', text)
+        self.assertIn('Entrepreneur S-1', text)
         oext, content, _, _ = Impossibility.execute([act.id], {})
-        self.assertEqual(oext, 'odt')
+        self.assertEqual(oext, 'pdf')
 
     @with_transaction()
     def test_access_per_role(self):
@@ -1305,14 +1309,12 @@ class DamuMonitoringTestCase(ModuleTestCase):
         act, = monitoring.acts
         self.assertEqual((act.kind, act.state), ('impossibility', 'issued'))
         oext, content, _, _ = Impossibility.execute([act.id], {})
-        self.assertEqual(oext, 'odt')
-        import zipfile
-        text = zipfile.ZipFile(io.BytesIO(content)).read(
-            'content.xml').decode('utf-8')
-        self.assertIn('monitoring the project of Dala Bakery LLP '
-            '(agreement S-77)', text)
+        self.assertEqual(oext, 'pdf')
+        text = pdf_text(content)
+        self.assertIn('Dala Bakery LLP, agreement No. S-77', text)
         # The counterparty of Act 6 is the entrepreneur
-        self.assertIn('stating that Dala Bakery LLP did not provide', text)
+        self.assertIn('Dala Bakery LLP (name of the bank/entrepreneur) did '
+            'not provide', text)
 
     @with_transaction()
     def test_annex5_excludes_ended_guarantees(self):
