@@ -264,7 +264,8 @@ class Monitoring(Workflow, ModelSQL, ModelView):
             'required': Bool(Eval('misuse')),
             'readonly': ~Eval('state').in_(['in_progress']),
             })
-    project_not_implemented = fields.Boolean("Business Project Not Carried Out",
+    project_not_implemented = fields.Boolean(
+        "Business Project Not Carried Out",
         states={
             'invisible': Eval('kind') != 'grant',
             'readonly': ~Eval('state').in_(['in_progress']),
@@ -553,14 +554,15 @@ class Monitoring(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def check_one_per_period(cls, monitorings):
-        "One monitoring and report per project and period, planned or not "
-        "(D§38)"
+        """One monitoring and report per project and period also outside a
+        plan (D§38); the plan has its own constraint"""
         for monitoring in monitorings:
-            if monitoring.state == 'cancelled':
+            if monitoring.state == 'cancelled' or monitoring.plan:
                 continue
             others = cls.search([
                     ('id', '!=', monitoring.id),
                     ('contract', '=', monitoring.contract.id),
+                    ('plan', '=', None),
                     ('state', '!=', 'cancelled'),
                     ('start_date', '<=', monitoring.end_date),
                     ('end_date', '>=', monitoring.start_date),

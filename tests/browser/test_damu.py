@@ -58,3 +58,44 @@ class SaoDamuTestCase(support.SaoTestCase):
                 page.locator('#menu').get_by_text(
                     'Monitoring Plans', exact=True).count(), 0)
             support.screenshot(page, 'damu_bank_contracts')
+
+    def test_bank_notice_received(self):
+        "The bank receives the Damu notice, downloads its PDF and "
+        "acknowledges it"
+        import subprocess
+        with support.browser_page() as page:
+            support.sao_login(
+                page, self.url, DATABASE, 'bank', support.DEMO_PASSWORD)
+            support.sao_open_menu(page, 'Investment Platform',
+                'Damu Monitoring', 'Notices Received')
+            tab = page.locator('#tabcontent')
+            row = tab.locator('.treeview tbody tr',
+                has_text='Notice of monitoring to the bank').first
+            row.wait_for()
+            self.assertEqual(tab.get_by_text('Bank CenterCredit').count(), 0)
+            row.dblclick()
+            form = page.locator('#tabcontent .form').last
+            form.get_by_text('Astana Bakery LLP').first.wait_for()
+            page.locator('#tabcontent button[title="Print report"]:visible') \
+                .first.click()
+            page.locator('#tabcontent .dropdown-menu:visible a',
+                has_text='Notice').first.click()
+            link = page.locator('.modal-dialog a[download]').first
+            with page.expect_download() as info:
+                link.click()
+            path = info.value.path()
+            with open(path, 'rb') as fp:
+                self.assertEqual(fp.read(5), b'%PDF-')
+            text = subprocess.run(['pdftotext', '-enc', 'UTF-8', path, '-'],
+                check=True, capture_output=True).stdout.decode('utf-8')
+            self.assertIn('Astana Bakery LLP', text)
+            self.assertIn('HB-G-2024-001', text)
+            support.screenshot(page, 'damu_bank_notice')
+            form.get_by_role('button', name='Acknowledge').click()
+            form.get_by_text('Acknowledged', exact=True).first.wait_for()
+        Notice = self.proteus()
+        Notice = Notice.get('damu.notice')
+        notice, = Notice.find([('organization.name', '=', "Halyk Bank"),
+                ('kind', '=', 'bank')])
+        self.assertEqual(notice.state, 'acknowledged')
+        self.assertEqual(notice.acknowledged_by.login, 'bank')

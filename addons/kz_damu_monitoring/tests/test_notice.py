@@ -183,7 +183,8 @@ class DamuNoticeTestCase(unittest.TestCase):
         with mail() as sent:
             Notice.resend([halyk])
         self.assertEqual(len(sent), 2)
-        self.assertEqual(sorted(d.attempt for d in Notice(halyk.id).deliveries),
+        self.assertEqual(
+            sorted(d.attempt for d in Notice(halyk.id).deliveries),
             [1, 1, 2, 2])
         # The bank sees its own notices only and acknowledges them
         with Transaction().set_user(bcc.id), \
