@@ -6,9 +6,8 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.report import Report
 
-from .notice import _formatter
+from .notice import DocumentReport
 
 
 class Act(Workflow, ModelSQL, ModelView):
@@ -119,17 +118,9 @@ class Act(Workflow, ModelSQL, ModelView):
             {'refusal_act'})
 
 
-class ActReport(Report):
+class ActReport(DocumentReport):
     "Act of impossibility of monitoring (Annex 6)"
     __name__ = 'damu.act.impossibility'
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        pool = Pool()
-        context = super().get_context(records, header, data)
-        context['today'] = pool.get('ir.date').today()
-        context['fmt'] = _formatter()
-        return context
 
 
 class RefusalActReport(ActReport):

@@ -373,30 +373,26 @@ class NoticeDelivery(ModelSQL, ModelView):
         cls._order.insert(0, ('sent', 'DESC'))
 
 
-class NoticeReport(Report):
+class DocumentReport(Report):
+    "A Damu document: dates and amounts formatted, blanks when empty"
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        context = super().get_context(records, header, data)
+        context['today'] = pool.get('ir.date').today()
+        context['fmt'] = _formatter()
+        return context
+
+
+class NoticeReport(DocumentReport):
     "Notice of the Damu fund"
     __name__ = 'damu.notice'
 
-    @classmethod
-    def get_context(cls, records, header, data):
-        pool = Pool()
-        context = super().get_context(records, header, data)
-        context['today'] = pool.get('ir.date').today()
-        context['fmt'] = _formatter()
-        return context
 
-
-class MonitoringReport(Report):
+class MonitoringReport(DocumentReport):
     "Monitoring report of one project (D§38)"
     __name__ = 'damu.monitoring.report'
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        pool = Pool()
-        context = super().get_context(records, header, data)
-        context['today'] = pool.get('ir.date').today()
-        context['fmt'] = _formatter()
-        return context
 
 
 def _formatter():

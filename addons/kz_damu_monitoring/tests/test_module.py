@@ -24,7 +24,7 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction, without_check_access
 
 from .seed import pdf_text
-from .tools import BINS, contract_values, setup_orgs
+from .tools import BINS, contract_values, create_monitoring, setup_orgs
 
 HERE = os.path.dirname(__file__)
 
@@ -189,18 +189,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
         self.assertTrue(Plan(plan.id).overdue)
 
     def _monitoring(self, orgs, start=dt.date(2025, 4, 1), **contract):
-        Monitoring = Pool().get('damu.monitoring')
-        values = {'number': 'S-1'}
-        values.update(contract)
-        contract, = self._contracts(orgs, values)
-        monitoring, = Monitoring.create([{
-                    'contract': contract.id,
-                    'origin': 'request',
-                    'requester': 'regional_coordinator',
-                    'start_date': start,
-                    'end_date': start + dt.timedelta(days=14),
-                    }])
-        return monitoring
+        return create_monitoring(orgs, start, **contract)
 
     @with_transaction()
     def test_notice_dates_across_holidays(self):
@@ -1260,10 +1249,15 @@ class DamuMonitoringTestCase(ModuleTestCase):
             }
         with self.assertRaises(RequiredValidationError):
             Monitoring.create([dict(values, origin='request')])
-        overdue, = Monitoring.create([dict(values, origin='overdue')])
+        # Other periods: one unplanned monitoring per project and period
+        overdue, = Monitoring.create([dict(values, origin='overdue',
+                    start_date=dt.date(2025, 6, 2),
+                    end_date=dt.date(2025, 6, 16))])
         self.assertIsNone(overdue.requester)
         requested, = Monitoring.create([dict(values, origin='request',
-                    requester='law_enforcement')])
+                    requester='law_enforcement',
+                    start_date=dt.date(2025, 9, 1),
+                    end_date=dt.date(2025, 9, 15))])
         self.assertEqual(requested.requester, 'law_enforcement')
 
     @with_transaction()
@@ -1285,9 +1279,11 @@ class DamuMonitoringTestCase(ModuleTestCase):
             'end_date': dt.date(2026, 2, 16),
             }
         Monitoring.create([dict(values, plan=plan.id)])
-        # Unplanned monitorings of the same project are allowed
-        Monitoring.create([dict(values, origin='request', requester='court')
-                for _ in range(2)])
+        # An unplanned monitoring of the same project is allowed, one per
+        # period (D§38)
+        Monitoring.create([dict(values, origin='request', requester='court')])
+        with self.assertRaises(MonitoringError):
+            Monitoring.create([dict(values, origin='overdue')])
         # Last: a failed SQL statement aborts the PostgreSQL transaction
         with self.assertRaises(SQLConstraintError):
             Monitoring.create([dict(values, plan=plan.id)])

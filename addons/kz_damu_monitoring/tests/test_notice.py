@@ -21,7 +21,7 @@ from trytond.tests.test_tryton import (
 from trytond.transaction import Transaction
 
 from . import seed
-from .tools import BINS, contract_values, setup_orgs
+from .tools import BINS, create_monitoring, setup_orgs
 
 LOCALE = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'locale')
 ANNEX_HEADING = "Перечень документов"
@@ -85,21 +85,9 @@ class DamuNoticeTestCase(unittest.TestCase):
 
     def _monitoring(self, orgs, number='S-1', start=dt.date(2025, 4, 1),
             **contract):
-        pool = Pool()
-        Contract = pool.get('damu.contract')
-        Monitoring = pool.get('damu.monitoring')
         contract = dict({'entrepreneur': f"Entrepreneur {number}"},
             **contract)
-        contract, = Contract.create([contract_values(orgs, number,
-                    **contract)])
-        monitoring, = Monitoring.create([{
-                    'contract': contract.id,
-                    'origin': 'request',
-                    'requester': 'regional_coordinator',
-                    'start_date': start,
-                    'end_date': start + dt.timedelta(days=14),
-                    }])
-        return monitoring
+        return create_monitoring(orgs, start, number=number, **contract)
 
     def _guarantee(self, orgs, number='G-1', **values):
         return self._monitoring(orgs, number, kind='guarantee',
