@@ -254,7 +254,7 @@ BUTTONS = {
     'damu.act': {'issue': may(*DAMU_STAFF)},
     'damu.notice': {
         **dict.fromkeys(['send', 'resend', 'forward'], may(*DAMU_STAFF)),
-        'acknowledge': may(*BANKS),
+        'acknowledge': BANKS,
         },
     }
 
