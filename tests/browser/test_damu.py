@@ -71,7 +71,11 @@ class SaoDamuTestCase(support.SaoTestCase):
             tab = page.locator('#tabcontent')
             row = tab.locator('.treeview tbody tr',
                 has_text='Notice of monitoring to the bank').first
-            row.wait_for()
+            try:
+                row.wait_for()
+            except Exception:
+                support.screenshot(page, 'damu_bank_notices_missing')
+                raise
             self.assertEqual(tab.get_by_text('Bank CenterCredit').count(), 0)
             row.dblclick()
             form = page.locator('#tabcontent .form').last
