@@ -64,6 +64,8 @@ class SaoDamuTestCase(support.SaoTestCase):
         "acknowledges it"
         import subprocess
         with support.browser_page() as page:
+            errors = []
+            page.on('pageerror', lambda error: errors.append(str(error)))
             support.sao_login(
                 page, self.url, DATABASE, 'bank', support.DEMO_PASSWORD)
             support.sao_open_menu(page, 'Investment Platform',
@@ -75,6 +77,7 @@ class SaoDamuTestCase(support.SaoTestCase):
                 row.wait_for()
             except Exception:
                 support.screenshot(page, 'damu_bank_notices_missing')
+                print(errors)
                 raise
             self.assertEqual(tab.get_by_text('Bank CenterCredit').count(), 0)
             row.dblclick()
