@@ -62,6 +62,7 @@ class SaoDamuTestCase(support.SaoTestCase):
     def test_bank_notice_received(self):
         "The bank receives the Damu notice, downloads its PDF and "
         "acknowledges it"
+        import re
         import subprocess
         with support.browser_page() as page:
             errors = []
@@ -95,7 +96,8 @@ class SaoDamuTestCase(support.SaoTestCase):
             text = subprocess.run(['pdftotext', '-enc', 'UTF-8', path, '-'],
                 check=True, capture_output=True).stdout.decode('utf-8')
             self.assertIn('Astana Bakery LLP', text)
-            self.assertIn('HB-G-2024-001', text)
+            # pdftotext drops the hyphen of a number broken at a line end
+            self.assertIn('HBG2024001', re.sub(r'[\s-]', '', text))
             support.screenshot(page, 'damu_bank_notice')
             form.get_by_role('button', name='Acknowledge').click()
             form.get_by_text('Acknowledged', exact=True).first.wait_for()
