@@ -99,8 +99,10 @@ class SaoDamuTestCase(support.SaoTestCase):
             # pdftotext drops the hyphen of a number broken at a line end
             self.assertIn('HBG2024001', re.sub(r'[\s-]', '', text))
             support.screenshot(page, 'damu_bank_notice')
-            form.get_by_role('button', name='Acknowledge').click()
-            form.get_by_text('Acknowledged', exact=True).first.wait_for()
+            button = form.get_by_role('button', name='Acknowledge')
+            button.click()
+            # Acknowledged: the button is gone
+            button.wait_for(state='hidden')
         Notice = self.proteus()
         Notice = Notice.get('damu.notice')
         notice, = Notice.find([('organization.name', '=', "Halyk Bank"),
