@@ -6,8 +6,8 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.report import Report
-from trytond.transaction import Transaction
+
+from .notice import DocumentReport
 
 
 class Act(Workflow, ModelSQL, ModelView):
@@ -27,8 +27,15 @@ class Act(Workflow, ModelSQL, ModelView):
             'required': Eval('state') == 'issued',
             })
     director = fields.Char("Director", states=_states,
-        help="Director or deputy director of the regional branch.")
-    specialists = fields.Char("Specialists", states=_states)
+        help="Full name of the director or deputy director of the regional "
+        "branch, printed in the act and under the signature.")
+    specialists = fields.Char("Specialists", states=_states,
+        help="Full names of the specialists of the regional branch.")
+    non_provision_date = fields.Date("Not Provided On", states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'impossibility',
+            }, help="The date the information was not provided or refused "
+        "(Annex 6).")
     counterparty = fields.Function(fields.Char("Counterparty"),
         'get_counterparty')
     document = fields.Char("Document", states={
@@ -43,6 +50,19 @@ class Act(Workflow, ModelSQL, ModelView):
             'readonly': _states['readonly'],
             'invisible': Eval('kind') != 'refusal',
             }, help="Mail, registered letter, courier...")
+    receiving_unit = fields.Char("Received By (Unit)", states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'refusal',
+            }, help="The unit of the bank or entrepreneur that received the "
+        "document.")
+    received_date = fields.Date("Received On", states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'refusal',
+            })
+    receipt_proof = fields.Char("Proof of Receipt", states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'refusal',
+            }, help="Delivery receipt, registry stamp of receipt...")
     sign_by_date = fields.Date("To Sign By", states={
             'readonly': _states['readonly'],
             'invisible': Eval('kind') != 'refusal',
@@ -73,7 +93,7 @@ class Act(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_document(cls):
-        return "Monitoring report"
+        return gettext('kz_damu_monitoring.msg_act_document_default')
 
     def get_rec_name(self, name):
         return f'{self.kind_string} — {self.monitoring.rec_name}'
@@ -98,48 +118,9 @@ class Act(Workflow, ModelSQL, ModelView):
             {'refusal_act'})
 
 
-class ActReport(Report):
+class ActReport(DocumentReport):
     "Act of impossibility of monitoring (Annex 6)"
     __name__ = 'damu.act.impossibility'
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        context = super().get_context(records, header, data)
-        context['today'] = Pool().get('ir.date').today()
-        context['user'] = Pool().get('res.user')(Transaction().user)
-        context['act_text'] = cls.act_text
-        return context
-
-    @classmethod
-    def act_text(cls, act):
-        "Return the paragraphs of the act in the user's language"
-        Lang = Pool().get('ir.lang')
-        lang = Lang.get()
-        blank = '________________'
-
-        def date(value):
-            return lang.strftime(value) if value else '___.___.___'
-        contract = act.monitoring.contract
-        values = {
-            'director': act.director or blank,
-            'specialists': act.specialists or blank,
-            'counterparty': act.counterparty,
-            'entrepreneur': contract.entrepreneur,
-            'number': contract.number,
-            'sent_date': date(act.sent_date),
-            'sent_method': act.sent_method or blank,
-            'document': act.document or blank,
-            'sign_by_date': date(act.sign_by_date),
-            'date': date(act.date or Pool().get('ir.date').today()),
-            }
-        if act.kind == 'refusal':
-            return [
-                gettext('kz_damu_monitoring.msg_act_refusal_text', **values),
-                gettext('kz_damu_monitoring.msg_act_refusal_unsigned',
-                    **values),
-                ]
-        return [gettext('kz_damu_monitoring.msg_act_impossibility_text',
-                **values)]
 
 
 class RefusalActReport(ActReport):

@@ -17,4 +17,5 @@ class Cron(metaclass=PoolMeta):
                     "Expect the Guarantee Report (Annex 5)"),
                 ('damu.monitoring|create_overdue_monitorings',
                     "Create Monitorings of Overdue Guarantees"),
+                ('damu.notice|send_pending', "Send the Damu Notices"),
                 ])

@@ -15,7 +15,7 @@ from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
 from trytond.modules.kz_base.notification import notify_users
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import MonitoringError
 
@@ -134,6 +134,7 @@ class Monitoring(Workflow, ModelSQL, ModelView):
     kind = fields.Function(fields.Selection(
             'get_kinds', "Kind"), 'get_contract_field',
         searcher='search_contract_field')
+    kind_string = kind.translated('kind')
     bank = fields.Function(fields.Many2One('kz.organization', "Bank"),
         'get_contract_field', searcher='search_contract_field')
     region = fields.Function(fields.Many2One('kz.region', "Region"),
@@ -228,9 +229,27 @@ class Monitoring(Workflow, ModelSQL, ModelView):
             'readonly': ~Eval('state').in_(['in_progress']),
             'required': Eval('state').in_(['reporting', 'signed', 'refused']),
             })
+    result_string = result.translated('result')
     conclusion = fields.Text("Conclusion",
         states={'readonly': ~Eval('state').in_(['in_progress'])})
     report_date = fields.Date("Report Sent On", readonly=True)
+    report_received_date = fields.Date("Report Received On", readonly=True,
+        help="The bank or grantor received the report: the signing period "
+        "counts from this date (D§38).")
+    counterparty_signatory = fields.Char("Signed by the Bank / Grantor",
+        states={
+            'readonly': Eval('state') != 'reporting',
+            'invisible': ~Eval('state').in_(['reporting', 'signed']),
+            },
+        help="Name of the representative of the bank or grantor who "
+        "signed the report.")
+    counterparty_signed_date = fields.Date("Bank / Grantor Signed On",
+        states={
+            'readonly': Eval('state') != 'reporting',
+            'invisible': ~Eval('state').in_(['reporting', 'signed']),
+            })
+    damu_signed_by = fields.Many2One('res.user', "Signed for Damu By",
+        readonly=True, states={'invisible': Eval('state') != 'signed'})
     signed_date = fields.Date("Signed On", readonly=True)
     refusal_date = fields.Date("Refused On", readonly=True)
     refusal_reason = fields.Selection([
@@ -259,6 +278,30 @@ class Monitoring(Workflow, ModelSQL, ModelView):
             'required': Bool(Eval('misuse')),
             'readonly': ~Eval('state').in_(['in_progress']),
             })
+    project_not_implemented = fields.Boolean(
+        "Business Project Not Carried Out",
+        states={
+            'invisible': Eval('kind') != 'grant',
+            'readonly': ~Eval('state').in_(['in_progress']),
+            })
+    terms_breached = fields.Boolean("Grant Agreement Terms Breached",
+        states={
+            'invisible': Eval('kind') != 'grant',
+            'readonly': ~Eval('state').in_(['in_progress']),
+            })
+    grant_breach = fields.Function(fields.Boolean("Commission to Notify",
+            states={'invisible': Eval('kind') != 'grant'},
+            help="Misuse, business project not carried out, new jobs not "
+            "created or agreement terms breached (D§34)."),
+        'get_grant_breach')
+    results_sent_date = fields.Date("Results Sent On", readonly=True,
+        help="The results went to the authorized body (D§41).")
+    coordinator_report_date = fields.Date("Reported to the Coordinator On",
+        readonly=True, states={'invisible': Eval('kind') != 'grant'},
+        help="The report on the grantee's business project went to the "
+        "regional coordinator (D§29.2).")
+    notices = fields.Function(fields.Many2Many('damu.notice', None, None,
+            "Notices"), 'get_notices')
     commission_decision = fields.Selection([
             (None, ""),
             ('extension', "Additional period"),
@@ -344,6 +387,17 @@ class Monitoring(Workflow, ModelSQL, ModelView):
                     'invisible': ~Eval('state').in_(['draft', 'notified']),
                     'depends': ['state'],
                     },
+                'receive_report': {
+                    'invisible': ((Eval('state') != 'reporting')
+                        | Eval('report_received_date')),
+                    'depends': ['state', 'report_received_date'],
+                    },
+                'communicate_results': {
+                    'invisible': (~Eval('state').in_(
+                            ['signed', 'refused', 'impossible'])
+                        | Eval('results_sent_date')),
+                    'depends': ['state', 'results_sent_date'],
+                    },
                 'notify_commission': {
                     'invisible': ~Eval('deadlines_pending', []).contains(
                         'misuse_notice'),
@@ -387,6 +441,14 @@ class Monitoring(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_misuse(cls):
+        return False
+
+    @classmethod
+    def default_project_not_implemented(cls):
+        return False
+
+    @classmethod
+    def default_terms_breached(cls):
         return False
 
     @classmethod
@@ -508,6 +570,18 @@ class Monitoring(Workflow, ModelSQL, ModelView):
             return None
         return self.jobs_created >= contract.jobs_planned
 
+    def get_grant_breach(self, name):
+        "Facts the coordinator and the commission are told of (D§34)"
+        if self.kind != 'grant':
+            return None
+        return bool(self.misuse or self.project_not_implemented
+            or self.terms_breached or self.jobs_met is False)
+
+    def get_notices(self, name):
+        NoticeLine = Pool().get('damu.notice.line')
+        return sorted({l.notice.id for l in NoticeLine.search([
+                        ('monitoring', '=', self.id)])})
+
     def get_refund_amount(self, name):
         if self.commission_decision == 'termination' and self.misuse:
             return min(self.misused_amount or 0, self.contract.amount)
@@ -524,6 +598,32 @@ class Monitoring(Workflow, ModelSQL, ModelView):
                 raise MonitoringError(gettext(
                         'kz_damu_monitoring.msg_monitoring_misuse_amount',
                         monitoring=monitoring.rec_name))
+
+    @classmethod
+    def validate(cls, monitorings):
+        super().validate(monitorings)
+        cls.check_one_per_period(monitorings)
+
+    @classmethod
+    def check_one_per_period(cls, monitorings):
+        """One monitoring and report per project and period also outside a
+        plan (D§38); the plan has its own constraint"""
+        for monitoring in monitorings:
+            if monitoring.state == 'cancelled' or monitoring.plan:
+                continue
+            others = cls.search([
+                    ('id', '!=', monitoring.id),
+                    ('contract', '=', monitoring.contract.id),
+                    ('plan', '=', None),
+                    ('state', '!=', 'cancelled'),
+                    ('start_date', '<=', monitoring.end_date),
+                    ('end_date', '>=', monitoring.start_date),
+                    ], limit=1)
+            if others:
+                raise MonitoringError(gettext(
+                        'kz_damu_monitoring.msg_monitoring_one_per_period',
+                        monitoring=monitoring.rec_name,
+                        other=others[0].rec_name))
 
     @classmethod
     def check_modification(cls, mode, monitorings, values=None,
@@ -548,6 +648,9 @@ class Monitoring(Workflow, ModelSQL, ModelView):
         default = default.copy() if default is not None else {}
         for name in ['plan', 'documents', 'subjects', 'deadlines', 'acts',
                 'notified_date', 'report_date', 'signed_date',
+                'report_received_date', 'counterparty_signatory',
+                'counterparty_signed_date', 'damu_signed_by',
+                'results_sent_date', 'coordinator_report_date',
                 'refusal_date', 'refusal_reason', 'jobs_created',
                 'commission_decision',
                 'commission_decision_date', 'site_visit_date']:
@@ -695,6 +798,20 @@ class Monitoring(Workflow, ModelSQL, ModelView):
         cls._flag_late_visits([d for d in deadlines
                 if d.kind == 'site_visit' and d.due_date < today])
         cls.write(monitorings, {'notified_date': today})
+        cls._send_notices('bank', [m for m in monitorings
+                if m.kind != 'grant'])
+        cls._send_notices('grant', [m for m in monitorings
+                if m.kind == 'grant'])
+
+    @classmethod
+    def _send_notices(cls, kind, monitorings):
+        "Create the notices of kind for the monitorings and send them"
+        Notice = Pool().get('damu.notice')
+        if not monitorings:
+            return []
+        notices = Notice.create_for(kind, monitorings)
+        Notice.send(notices)
+        return notices
 
     @classmethod
     def _flag_late_visits(cls, deadlines):
@@ -740,9 +857,36 @@ class Monitoring(Workflow, ModelSQL, ModelView):
         cls._close_deadlines(
             [m for m in monitorings if m.site_visit_date], {'site_visit'})
         cls._close_deadlines(monitorings, {'documents'})
+        # Counted from the sending until the receipt is known (D§38)
         cls._create_deadlines([m._deadline('signing', today,
                     config.damu_signing_days) for m in monitorings])
-        cls.write(monitorings, {'report_date': today})
+        cls.write(monitorings, {
+                'report_date': today,
+                'report_received_date': None,
+                })
+        for monitoring in monitorings:
+            cls._send_notices('report', [monitoring])
+
+    @classmethod
+    @ModelView.button
+    def receive_report(cls, monitorings):
+        "The report was received on paper today"
+        cls.report_received(monitorings)
+
+    @classmethod
+    def report_received(cls, monitorings, date=None):
+        "The signing period counts from the receipt of the report (D§38)"
+        pool = Pool()
+        Deadline = pool.get('damu.monitoring.deadline')
+        date = date or pool.get('ir.date').today()
+        monitorings = [m for m in monitorings
+            if m.state == 'reporting' and not m.report_received_date]
+        if not monitorings:
+            return
+        cls.write(monitorings, {'report_received_date': date})
+        Deadline.write([d for m in monitorings for d in m.deadlines
+                if d.kind == 'signing' and d.state == 'open'],
+            {'base_date': date})
 
     @classmethod
     @ModelView.button
@@ -753,21 +897,33 @@ class Monitoring(Workflow, ModelSQL, ModelView):
         Deadline.write([d for m in monitorings for d in m.deadlines
                 if d.kind == 'signing' and d.state == 'open'],
             {'state': 'cancelled'})
-        cls.write(monitorings, {'refusal_reason': None})
+        cls.write(monitorings, {
+                'refusal_reason': None,
+                'report_received_date': None,
+                })
 
     @classmethod
     @ModelView.button
     @Workflow.transition('signed')
     def sign(cls, monitorings):
-        "Signed by the bank/grantor and Damu; a grant misuse is notified"
+        """Damu signs after the bank/grantor (both recorded, D§38); a grant
+        breach is notified (D§34)"""
         pool = Pool()
         today = pool.get('ir.date').today()
         config = _config()
+        for monitoring in monitorings:
+            if not monitoring.counterparty_signed_date:
+                raise MonitoringError(gettext(
+                        'kz_damu_monitoring.msg_monitoring_counterparty_sign',
+                        monitoring=monitoring.rec_name))
         cls._close_deadlines(monitorings, {'signing'})
-        cls.write(monitorings, {'signed_date': today})
+        cls.write(monitorings, {
+                'signed_date': today,
+                'damu_signed_by': Transaction().user or None,
+                })
         cls._create_deadlines([m._deadline('misuse_notice', today,
                     config.damu_misuse_notice_days)
-                for m in monitorings if m.kind == 'grant' and m.misuse])
+                for m in monitorings if m.grant_breach])
 
     @classmethod
     @ModelView.button
@@ -789,6 +945,7 @@ class Monitoring(Workflow, ModelSQL, ModelView):
                     'monitoring': m.id,
                     'kind': 'refusal',
                     'sent_date': m.report_date,
+                    'received_date': m.report_received_date,
                     'sign_by_date': m.deadlines and max(
                         (d.due_date for d in m.deadlines
                             if d.kind == 'signing' and d.due_date),
@@ -798,7 +955,7 @@ class Monitoring(Workflow, ModelSQL, ModelView):
                     config.damu_refusal_act_days) for m in monitorings])
         cls._create_deadlines([m._deadline('misuse_notice', today,
                     config.damu_misuse_notice_days)
-                for m in monitorings if m.kind == 'grant' and m.misuse])
+                for m in monitorings if m.grant_breach])
 
     @classmethod
     @ModelView.button
@@ -816,11 +973,15 @@ class Monitoring(Workflow, ModelSQL, ModelView):
                     'monitoring': m.id,
                     'kind': 'impossibility',
                     'date': today,
+                    'non_provision_date': m.documents_date or today,
                     'state': 'issued',
                     } for m in monitorings])
         cls._create_deadlines([m._deadline('misuse_notice', today,
                     config.damu_misuse_notice_days)
                 for m in monitorings if m.kind == 'grant'])
+        # To the coordinator, then forwarded to the authorized body (D§33)
+        for monitoring in monitorings:
+            cls._send_notices('impossibility', [monitoring])
 
     @classmethod
     @ModelView.button
@@ -842,6 +1003,23 @@ class Monitoring(Workflow, ModelSQL, ModelView):
         cls._create_deadlines([m._deadline('commission_decision', today,
                     config.damu_commission_decision_days)
                 for m in monitorings])
+        for monitoring in monitorings:
+            cls._send_notices('misuse', [monitoring])
+
+    @classmethod
+    @ModelView.button
+    def communicate_results(cls, monitorings):
+        """The results go to the authorized body (D§41); for grants the
+        report on the business project to the coordinator (D§29.2)"""
+        today = Pool().get('ir.date').today()
+        monitorings = [m for m in monitorings if not m.results_sent_date
+            and m.state in {'signed', 'refused', 'impossible'}]
+        for monitoring in monitorings:
+            cls._send_notices('results', [monitoring])
+        cls.write(monitorings, {'results_sent_date': today})
+        grants = [m for m in monitorings if m.kind == 'grant']
+        if grants:
+            cls.write(grants, {'coordinator_report_date': today})
 
     @classmethod
     def _commission_decide(cls, monitorings, decision):
@@ -931,6 +1109,7 @@ class MonitoringDocument(ModelSQL, ModelView):
     required = fields.Boolean("Required", readonly=True,
         help="A certificate of registered rights still valid is not "
         "requested again (Annex 2, item 5).")
+    item_string = item.translated('item')
     received = fields.Boolean("Received")
     received_date = fields.Date("Received On",
         states={'invisible': ~Eval('received')})
@@ -967,6 +1146,7 @@ class MonitoringSubject(ModelSQL, ModelView):
     sequence = fields.Integer("Sequence")
     subject = fields.Selection(SUBJECTS, "Subject", required=True,
         sort=False)
+    subject_string = subject.translated('subject')
     finding = fields.Selection([
             (None, ""),
             ('compliant', "Compliant"),
@@ -974,6 +1154,7 @@ class MonitoringSubject(ModelSQL, ModelView):
             ('violation', "Violation"),
             ('not_applicable', "Not applicable"),
             ], "Finding", sort=False)
+    finding_string = finding.translated('finding')
     note = fields.Text("Note")
 
     @classmethod
@@ -1069,7 +1250,16 @@ class MonitoringDeadline(DeadlineMixin, ModelSQL, ModelView):
         return self.days, self.unit
 
     def get_deadline_recipients(self):
+        if self.kind == 'entrepreneur_notice':
+            # The bank's own duty to notify the entrepreneur (D§17, 25)
+            return self._bank_users()
         return [self.monitoring.officer] if self.monitoring.officer else []
+
+    def _bank_users(self):
+        User = Pool().get('res.user')
+        bank = self.monitoring.contract.bank
+        with without_check_access():
+            return User.search([('kz_organization', '=', bank.id)])
 
     def get_deadline_escalation_recipients(self):
         pool = Pool()
@@ -1077,7 +1267,8 @@ class MonitoringDeadline(DeadlineMixin, ModelSQL, ModelView):
         User = pool.get('res.user')
         group = ModelData.get_id('kz_base', 'group_damu_manager')
         managers = User.search([('groups', '=', group)])
-        return self.get_deadline_recipients() + managers
+        officer = [self.monitoring.officer] if self.monitoring.officer else []
+        return list(set(self.get_deadline_recipients() + officer + managers))
 
     @classmethod
     def validate_fields(cls, deadlines, field_names):

@@ -58,3 +58,54 @@ class SaoDamuTestCase(support.SaoTestCase):
                 page.locator('#menu').get_by_text(
                     'Monitoring Plans', exact=True).count(), 0)
             support.screenshot(page, 'damu_bank_contracts')
+
+    def test_bank_notice_received(self):
+        "The bank receives the Damu notice, downloads its PDF and "
+        "acknowledges it"
+        import re
+        import subprocess
+        with support.browser_page() as page:
+            errors = []
+            page.on('pageerror', lambda error: errors.append(str(error)))
+            support.sao_login(
+                page, self.url, DATABASE, 'bank', support.DEMO_PASSWORD)
+            support.sao_open_menu(page, 'Investment Platform',
+                'Damu Monitoring', 'Notices Received')
+            tab = page.locator('#tabcontent')
+            row = tab.locator('.treeview tbody tr',
+                has_text='Notice of monitoring to the bank').first
+            try:
+                row.wait_for()
+            except Exception:
+                support.screenshot(page, 'damu_bank_notices_missing')
+                print(errors)
+                raise
+            self.assertEqual(tab.get_by_text('Bank CenterCredit').count(), 0)
+            row.dblclick()
+            form = page.locator('#tabcontent .form').last
+            form.get_by_text('Astana Bakery LLP').first.wait_for()
+            page.locator('#tabcontent button[title="Print report"]:visible') \
+                .first.click()
+            # sao clicks the download link of its dialog itself
+            with page.expect_download(timeout=120000) as info:
+                page.locator('#tabcontent .dropdown-menu:visible a',
+                    has_text='Notice').first.click()
+            path = info.value.path()
+            with open(path, 'rb') as fp:
+                self.assertEqual(fp.read(5), b'%PDF-')
+            text = subprocess.run(['pdftotext', '-enc', 'UTF-8', path, '-'],
+                check=True, capture_output=True).stdout.decode('utf-8')
+            self.assertIn('Astana Bakery LLP', text)
+            # pdftotext drops the hyphen of a number broken at a line end
+            self.assertIn('HBG2024001', re.sub(r'[\s-]', '', text))
+            support.screenshot(page, 'damu_bank_notice')
+            button = form.get_by_role('button', name='Acknowledge')
+            button.click()
+            # Acknowledged: the button is gone
+            button.wait_for(state='hidden')
+        Notice = self.proteus()
+        Notice = Notice.get('damu.notice')
+        notice, = Notice.find([('organization.name', '=', "Halyk Bank"),
+                ('kind', '=', 'bank')])
+        self.assertEqual(notice.state, 'acknowledged')
+        self.assertEqual(notice.acknowledged_by.login, 'bank')

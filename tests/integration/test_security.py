@@ -54,6 +54,8 @@ MODULE1 = {**grant(INITIATORS, 'rwcd'), **ADMIN}
 # theirs (record rules).
 DAMU = {**grant(BANKS + DAMU_OBSERVERS, 'r'), 'damu.officer': 'rwc',
     'damu.manager': 'rwcd', **ADMIN}
+DAMU_NOTICE = {**grant(BANKS + DAMU_OBSERVERS + ['authorized'], 'r'),
+    'damu.officer': 'rwc', 'damu.manager': 'rwcd', **ADMIN}
 DAMU_DETAIL = {**grant(BANKS + DAMU_OBSERVERS, 'r'),
     **grant(DAMU_STAFF + ['admin'], 'rwcd')}
 PROGRAMME = {**NCIP_READ,
@@ -141,6 +143,11 @@ ACCESS = {
     'damu.monitoring.document': DAMU_DETAIL,
     'damu.monitoring.subject': DAMU_DETAIL,
     'damu.act': DAMU,
+    # the notices: banks, coordinators, the commission and the authorized
+    # body read those addressed to them (record rules)
+    'damu.notice': DAMU_NOTICE,
+    'damu.notice.line': DAMU_NOTICE,
+    'damu.notice.delivery': DAMU_NOTICE,
     'damu.plan': {'damu.officer': 'rwc', 'damu.manager': 'rwcd', **ADMIN},
     'damu.bank.report': {**grant(BANKS + ['damu.officer'], 'rwc'),
         'damu.manager': 'rwcd', **ADMIN},
@@ -254,7 +261,8 @@ BUTTONS = {
     'damu.monitoring': {
         **dict.fromkeys(['notify', 'start', 'submit_report', 'back_to_work',
                 'sign', 'refuse', 'declare_impossible', 'cancel',
-                'notify_commission'], may(*DAMU_STAFF)),
+                'notify_commission', 'receive_report',
+                'communicate_results'], may(*DAMU_STAFF)),
         **dict.fromkeys(['commission_extend', 'commission_terminate',
                 'commission_notified'], may('damu.commission',
                 'damu.manager')),
@@ -262,6 +270,10 @@ BUTTONS = {
     'damu.monitoring.deadline': {'complete': may(*DAMU_STAFF)},
     'damu.act': {'issue': may(*DAMU_STAFF)},
     'damu.guarantee.report.filing': {'send': may(*DAMU_STAFF)},
+    'damu.notice': {
+        **dict.fromkeys(['send', 'resend', 'forward'], may(*DAMU_STAFF)),
+        'acknowledge': BANKS,
+        },
     }
 
 
@@ -628,6 +640,13 @@ class SecurityTestCase(unittest.TestCase):
             self.assertScoped('damu.commission', 'damu.contract',
                 Contract.search([('kind', '=', 'grant')]),
                 Contract.search([('kind', '!=', 'grant')]))
+            # The demo notice to Halyk Bank: not to Bank CenterCredit
+            Notice = pool.get('damu.notice')
+            notices = Notice.search([('organization.name', '=', "Halyk Bank"),
+                    ('state', '!=', 'draft')])
+            self.assertTrue(notices)
+            self.assertScoped('bank', 'damu.notice', notices, [])
+            self.assertScoped('bank.bcc', 'damu.notice', [], notices)
 
     def test_export_refused(self):
         """Exporting records the user may not read raises AccessError and

@@ -24,7 +24,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction, without_check_access
 
-from .tools import BINS, contract_values, setup_orgs
+from .seed import pdf_text
+from .tools import BINS, contract_values, create_monitoring, setup_orgs
 
 HERE = os.path.dirname(__file__)
 
@@ -189,18 +190,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
         self.assertTrue(Plan(plan.id).overdue)
 
     def _monitoring(self, orgs, start=dt.date(2025, 4, 1), **contract):
-        Monitoring = Pool().get('damu.monitoring')
-        values = {'number': 'S-1'}
-        values.update(contract)
-        contract, = self._contracts(orgs, values)
-        monitoring, = Monitoring.create([{
-                    'contract': contract.id,
-                    'origin': 'request',
-                    'requester': 'regional_coordinator',
-                    'start_date': start,
-                    'end_date': start + dt.timedelta(days=14),
-                    }])
-        return monitoring
+        return create_monitoring(orgs, start, **contract)
 
     @with_transaction()
     def test_notice_dates_across_holidays(self):
@@ -338,6 +328,8 @@ class DamuMonitoringTestCase(ModuleTestCase):
             Monitoring.submit_report([monitoring])
         signing, = [d for d in monitoring.deadlines if d.kind == 'signing']
         self.assertEqual(signing.due_date, dt.date(2025, 4, 17))
+        Monitoring.write([monitoring], {
+                'counterparty_signed_date': dt.date(2025, 4, 14)})
         with today(dt.date(2025, 4, 15)):
             Monitoring.sign([monitoring])
         self.assertEqual(monitoring.state, 'signed')
@@ -452,6 +444,8 @@ class DamuMonitoringTestCase(ModuleTestCase):
         self._run_to_report(monitoring, result='violation', misuse=True,
             misused_amount=Decimal(1200000),
             site_visit_date=dt.date(2025, 4, 3))
+        Monitoring.write([monitoring], {
+                'counterparty_signed_date': dt.date(2025, 4, 11)})
         with today(dt.date(2025, 4, 11)):
             Monitoring.sign([monitoring])
         misuse, = [d for d in monitoring.deadlines
@@ -1266,10 +1260,15 @@ class DamuMonitoringTestCase(ModuleTestCase):
             }
         with self.assertRaises(RequiredValidationError):
             Monitoring.create([dict(values, origin='request')])
-        overdue, = Monitoring.create([dict(values, origin='overdue')])
+        # Other periods: one unplanned monitoring per project and period
+        overdue, = Monitoring.create([dict(values, origin='overdue',
+                    start_date=dt.date(2025, 6, 2),
+                    end_date=dt.date(2025, 6, 16))])
         self.assertIsNone(overdue.requester)
         requested, = Monitoring.create([dict(values, origin='request',
-                    requester='law_enforcement')])
+                    requester='law_enforcement',
+                    start_date=dt.date(2025, 9, 1),
+                    end_date=dt.date(2025, 9, 15))])
         self.assertEqual(requested.requester, 'law_enforcement')
 
     @with_transaction()
@@ -1291,9 +1290,11 @@ class DamuMonitoringTestCase(ModuleTestCase):
             'end_date': dt.date(2026, 2, 16),
             }
         Monitoring.create([dict(values, plan=plan.id)])
-        # Unplanned monitorings of the same project are allowed
-        Monitoring.create([dict(values, origin='request', requester='court')
-                for _ in range(2)])
+        # An unplanned monitoring of the same project is allowed, one per
+        # period (D§38)
+        Monitoring.create([dict(values, origin='request', requester='court')])
+        with self.assertRaises(MonitoringError):
+            Monitoring.create([dict(values, origin='overdue')])
         # Last: a failed SQL statement aborts the PostgreSQL transaction
         with self.assertRaises(SQLConstraintError):
             Monitoring.create([dict(values, plan=plan.id)])
@@ -1317,10 +1318,10 @@ class DamuMonitoringTestCase(ModuleTestCase):
         oext, content, _, _ = Impossibility.execute([act.id], {})
         self.assertEqual(oext, 'pdf')
         text = pdf_text(content)
-        self.assertIn('monitoring the project of Dala Bakery LLP '
-            '(agreement S-77)', text)
+        self.assertIn('Dala Bakery LLP, agreement No. S-77', text)
         # The counterparty of Act 6 is the entrepreneur
-        self.assertIn('stating that Dala Bakery LLP did not provide', text)
+        self.assertIn('Dala Bakery LLP (name of the bank/entrepreneur) did '
+            'not provide', text)
 
     @with_transaction()
     def test_annex5_excludes_ended_guarantees(self):

@@ -103,3 +103,20 @@ def load_translations(lang='ru'):
     Translation.translation_import(lang, 'kz_damu_monitoring',
         os.path.join(os.path.dirname(os.path.dirname(
                     os.path.abspath(__file__))), 'locale', f'{lang}.po'))
+
+
+def create_monitoring(orgs, start=dt.date(2025, 4, 1), **contract):
+    "Create a contract (S-1 by default) and its monitoring on request"
+    pool = Pool()
+    Contract = pool.get('damu.contract')
+    Monitoring = pool.get('damu.monitoring')
+    contract = dict({'number': 'S-1'}, **contract)
+    contract, = Contract.create([contract_values(orgs, **contract)])
+    monitoring, = Monitoring.create([{
+                'contract': contract.id,
+                'origin': 'request',
+                'requester': 'regional_coordinator',
+                'start_date': start,
+                'end_date': start + dt.timedelta(days=14),
+                }])
+    return monitoring
