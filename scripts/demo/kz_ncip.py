@@ -193,7 +193,7 @@ def load_attraction(password):
         initiative = Initiative(initiative.id)
         initiative.officer = User(akimat_user.id)
         initiative.click('assign')
-        comment = initiative.comments.new(
+        initiative.comments.new(
             text="Two plots are available; the investor will choose by the "
             "end of the month.")
         initiative.save()

@@ -324,7 +324,7 @@ class RPCAttackTestCase(unittest.TestCase):
     def export_list(self, login, model, ids):
         "Return the rows of the Excel export of the listed ids"
         ext, content, _, name = self.call(login,
-            f'report.kz.list.xlsx.execute', ids, {'model': model})
+            'report.kz.list.xlsx.execute', ids, {'model': model})
         self.assertEqual(ext, 'xlsx')
         workbook = openpyxl.load_workbook(
             io.BytesIO(base64.b64decode(content['base64'])))

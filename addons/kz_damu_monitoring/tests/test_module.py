@@ -15,7 +15,6 @@ from trytond.model.exceptions import (
     SQLConstraintError)
 from trytond.modules.kz_base import deadline as deadline_module
 from trytond.modules.kz_base.exceptions import InvalidBIN, UploadError
-from trytond.modules.kz_base.tests.tools import pdf_text
 from trytond.modules.kz_damu_monitoring import annex4
 from trytond.modules.kz_damu_monitoring.exceptions import (
     ContractValidationError, ImportBankAccessError, ImportFileError,
