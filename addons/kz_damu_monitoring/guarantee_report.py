@@ -168,7 +168,7 @@ class GuaranteeReportWizard(Wizard):
     start = StateView('damu.guarantee.report.start',
         'kz_damu_monitoring.guarantee_report_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Document", 'document', 'tryton-print'),
+            Button("PDF", 'document', 'tryton-print'),
             Button("Excel", 'xlsx', 'tryton-save', default=True),
             ])
     xlsx = StateReport('damu.guarantee.report.xlsx')

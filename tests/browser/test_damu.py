@@ -109,3 +109,26 @@ class SaoDamuTestCase(support.SaoTestCase):
                 ('kind', '=', 'bank')])
         self.assertEqual(notice.state, 'acknowledged')
         self.assertEqual(notice.acknowledged_by.login, 'bank')
+
+    def test_officer_prints_annex5_pdf(self):
+        "The officer prints the guarantee report (Annex 5) as a PDF"
+        import subprocess
+        with support.browser_page() as page:
+            support.sao_login(
+                page, self.url, DATABASE, 'damu.officer',
+                support.DEMO_PASSWORD)
+            support.sao_open_menu(page, 'Investment Platform',
+                'Damu Monitoring', 'Guarantee Report (Annex 5)')
+            dialog = page.locator('.modal-dialog:visible').last
+            dialog.get_by_text('Due By').first.wait_for()
+            with page.expect_download(timeout=120000) as info:
+                dialog.locator('button', has_text='PDF').first.click()
+            path = info.value.path()
+            with open(path, 'rb') as fp:
+                self.assertEqual(fp.read(5), b'%PDF-')
+            self.assertTrue(info.value.suggested_filename.endswith('.pdf'))
+            text = subprocess.run(['pdftotext', '-enc', 'UTF-8', path, '-'],
+                check=True, capture_output=True).stdout.decode('utf-8')
+            self.assertIn('Name of the region', text)
+            self.assertIn('Total', text)
+            support.screenshot(page, 'damu_officer_annex5')
