@@ -155,10 +155,34 @@ class ListXlsx(Report):
         return 'xlsx', write_list(Model, [r.id for r in records])
 
 
+def list_view_id(Model):
+    """Return the id of the list view named by the action's context
+    (kz_list_view: the XML id of a list of the model other than its
+    default one), or None"""
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    View = pool.get('ir.ui.view')
+    name = Transaction().context.get('kz_list_view')
+    if not isinstance(name, str) or '.' not in name:
+        return None
+    module, fs_id = name.split('.', 1)
+    try:
+        view_id = ModelData.get_id(module, fs_id)
+    except KeyError:
+        return None
+    views = View.search([
+            ('id', '=', view_id),
+            ('model', '=', Model.__name__),
+            ('type', '=', 'tree'),
+            ])
+    return views[0].id if views else None
+
+
 def list_columns(Model):
     """Return the columns (Column) the user sees in the model's default
     list view, in their order"""
-    view = Model.fields_view_get(view_type='tree')
+    view = Model.fields_view_get(
+        view_id=list_view_id(Model), view_type='tree')
     if view.get('view_id'):
         # With its id, the view carries the user's optional columns
         view = Model.fields_view_get(

@@ -102,6 +102,41 @@ class ListXlsxTestCase(unittest.TestCase):
             [FORMULA, 'Cement plant'])
 
     @with_transaction()
+    def test_other_list_view(self):
+        """The action's context names another list of the model
+        (kz_list_view): its columns are exported; a view of another model
+        or an unknown name falls back to the default list"""
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        ModelData = pool.get('ir.model.data')
+        records = self.records()
+        second, region = View.create([{
+                    'model': 'kz.test.list', 'type': 'tree',
+                    'data': '<tree><field name="amount"/>'
+                    '<field name="name"/></tree>',
+                    }, {
+                    'model': 'kz.region', 'type': 'tree',
+                    'data': '<tree><field name="name"/></tree>',
+                    }])
+        ModelData.create([{
+                    'module': 'kz_base', 'fs_id': 'test_list_second',
+                    'model': 'ir.ui.view', 'db_id': second.id,
+                    }, {
+                    'module': 'kz_base', 'fs_id': 'test_region_list',
+                    'model': 'ir.ui.view', 'db_id': region.id,
+                    }])
+        ModelData._get_id_cache.clear()
+        for name, headers in [
+                ('kz_base.test_list_second', ['Amount', 'Name']),
+                ('kz_base.test_region_list', HEADERS),
+                ('kz_base.no_such_view', HEADERS),
+                ]:
+            with self.subTest(name=name), \
+                    Transaction().set_context(kz_list_view=name):
+                sheet, _ = self.export(records)
+                self.assertEqual([c.value for c in sheet[1]], headers)
+
+    @with_transaction()
     def test_datetime_timezone(self):
         "Date and time show in the user's time zone, as in the list"
         records = self.records()
