@@ -91,6 +91,16 @@ def _text(value):
     return str(value).strip()
 
 
+def cell_text(value, length=40):
+    "Return the cell as the bank typed it, shortened, for a message"
+    if value is None:
+        return ''
+    text = _text(value) if not isinstance(value, float) else repr(value)
+    if len(text) > length:
+        text = text[:length - 1] + '\u2026'
+    return text
+
+
 def _number(value):
     """Return the Decimal of a cell or raise RowError with the reason
     'number' (not a number) or 'not_finite' (NaN or an infinity)"""
@@ -105,7 +115,9 @@ def _number(value):
     if not isinstance(value, str):
         # a date or a time in a column of numbers
         raise RowError('number')
-    text = _text(value).replace('\xa0', '').replace(' ', '')
+    # Any Unicode space groups thousands: Excel's ru-RU format writes a
+    # narrow no-break space (250 000 000,00)
+    text = ''.join(c for c in _text(value) if not c.isspace())
     try:
         number = Decimal(text.replace(',', '.'))
     except InvalidOperation:
@@ -191,7 +203,7 @@ def is_header(cells):
 
 
 def parse_row(cells, datemode=None, max_amount=None):
-    """Return (values, None) or (None, [(column number, reason)])"""
+    """Return (values, None) or (None, [(column number, reason, cell)])"""
     cells = list(cells)[:29] + [None] * max(0, 29 - len(cells))
     values, errors = {}, []
     for index, ((name, kind, required), cell) in enumerate(
@@ -199,10 +211,10 @@ def parse_row(cells, datemode=None, max_amount=None):
         try:
             value = _parse(kind, cell, datemode, max_amount)
         except RowError as error:
-            errors.append((index, error.args[0]))
+            errors.append((index, error.args[0], cell))
             continue
         if value is None and required:
-            errors.append((index, 'required'))
+            errors.append((index, 'required', cell))
         values[name] = value
     if errors:
         return None, errors

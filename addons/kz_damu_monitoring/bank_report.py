@@ -90,6 +90,17 @@ def user_banks():
             if o.kind in BANK_KINDS]
 
 
+def cell_error(message_id, column, limit, cell):
+    "Return the message of a refused cell, quoting what the bank typed"
+    message = gettext('kz_damu_monitoring.' + message_id,
+        column=column, limit=limit)
+    value = annex4.cell_text(cell)
+    if value:
+        message = gettext('kz_damu_monitoring.msg_import_cell_value',
+            error=message, value=value)
+    return message
+
+
 class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
     "Bank monthly report (Annex 4)"
     __name__ = 'damu.bank.report'
@@ -639,10 +650,9 @@ class ImportAnnex4(Wizard):
         messages = []
         for sheet_row, row_errors in errors:
             messages.append((sheet_row, '; '.join(
-                        gettext('kz_damu_monitoring.'
-                            + CELL_MESSAGES[reason],
-                            column=labels[column], limit=limit)
-                        for column, reason in row_errors)))
+                        cell_error(CELL_MESSAGES[reason], labels[column],
+                            limit, cell)
+                        for column, reason, cell in row_errors)))
         bad = {r for r, _ in messages}
         unknown = Pool().get('damu.bank.report').check_rows(
             self.start.bank, rows, self.programme)

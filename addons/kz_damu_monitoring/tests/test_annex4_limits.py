@@ -77,6 +77,27 @@ class Annex4LimitsTestCase(unittest.TestCase):
         return session
 
     @with_transaction()
+    def test_unicode_spaces_group_thousands(self):
+        """Amounts typed with any Unicode space between thousands (Excel's
+        ru-RU narrow no-break space) are read; a wrong one is quoted"""
+        for text in ['250\u202f000\u202f000,00', '250\u00a0000\u00a0000,00',
+                '250\u2009000\u2009000,00', '250 000 000,00', '250000000']:
+            with self.subTest(text=text):
+                self.assertEqual(annex4._number(text), Decimal('250000000'))
+        orgs = setup_orgs()
+        self._contracts(orgs, ['S-1', 'S-2'])
+        data = annex4.write_xlsx([
+                annex4_row('S-1', BINS[0], c10='250\u202f000\u202f000,00'),
+                annex4_row('S-2', BINS[0], c10='250 000 000.00 тг'),
+                ])
+        session = self._wizard(orgs['halyk'], data)
+        self.assertEqual(session.transition_check(), 'errors')
+        self.assertEqual(session.done.valid, 1)
+        error, = session.done.errors.splitlines()
+        self.assertEqual(error, 'Row 4: column J (10. Loan Amount) is not a '
+            'number: "250 000 000.00 тг"')
+
+    @with_transaction()
     def test_bad_numbers_are_row_errors(self):
         """NaN, infinities (as numbers and as text), 1e30, negative and
         implausible amounts: each an error of its row naming the column"""
@@ -121,7 +142,9 @@ class Annex4LimitsTestCase(unittest.TestCase):
         for row, (line, (_, value, reason)) in enumerate(
                 zip(errors, cases), 3):
             with self.subTest(value=value):
-                self.assertEqual(line, f'Row {row}: {reason}')
+                # The message quotes what the bank typed
+                self.assertTrue(
+                    line.startswith(f'Row {row}: {reason}: "'), line)
         # The valid row alone is imported
         self.assertEqual(session.transition_import_valid(), 'done')
         self.assertEqual(session.done.imported, 1)
@@ -146,7 +169,8 @@ class Annex4LimitsTestCase(unittest.TestCase):
         # The interest rate is not an amount
         self.assertEqual(session.done.valid, 1)
         self.assertEqual(session.done.errors, 'Row 4: column P '
-            '(16. Outstanding Debt) is over the plausible maximum of 1,000')
+            '(16. Outstanding Debt) is over the plausible maximum of 1,000: '
+            '"1000,01"')
 
     @with_transaction()
     def test_row_limit(self):
@@ -224,7 +248,7 @@ class Annex4LimitsTestCase(unittest.TestCase):
         lines = defaults['errors'].splitlines()
         self.assertEqual(len(lines), 51)
         self.assertEqual(lines[0], 'Row 3: column P (16. Outstanding Debt) '
-            'is not a finite number')
+            'is not a finite number: "nan"')
         self.assertEqual(lines[49].split(':')[0], 'Row 52')
         self.assertEqual(lines[50], '... and 150 more rejected rows: all '
             '200 are in the file "march - rejected rows.xlsx".')
@@ -238,7 +262,7 @@ class Annex4LimitsTestCase(unittest.TestCase):
         self.assertEqual(table[0], ('Row', 'Reasons'))
         self.assertEqual([r[0] for r in table[1:]], list(range(3, 203)))
         self.assertEqual(table[1][1], 'column P (16. Outstanding Debt) '
-            'is not a finite number')
+            'is not a finite number: "nan"')
         # The upload record keeps the file
         upload, = Upload.search([])
         self.assertEqual(upload.rejected, 200)

@@ -486,7 +486,7 @@ class DamuRulesTestCase(ModuleTestCase):
         self.assertIn(Pool().get('ir.lang').get().strftime(
                 dt.date(2025, 1, 10)), certificate(within).note)
         self.assertEqual(within.missing_documents, 9)
-        older = self._monitoring(contract, start=dt.date(2026, 1, 12))
+        older = self._monitoring(contract, start=dt.date(2026, 2, 2))
         self.assertTrue(certificate(older).required)
         overdue = self._monitoring(contract, start=dt.date(2025, 7, 1),
             origin='overdue')
