@@ -138,7 +138,9 @@ class DeadlineMixin:
             # Counted back from its anchor (N days before a period): it
             # applies at once
             start = None
-        return start, due_date, due_date - dt.timedelta(days=warning_days)
+        # Due soon when fewer than warning_days are left (N§61: "менее 10
+        # дней" is yellow, 10 days is still green)
+        return start, due_date, due_date - dt.timedelta(days=warning_days - 1)
 
     def compute_fields(self, field_names=None):
         values = super().compute_fields(field_names=field_names)

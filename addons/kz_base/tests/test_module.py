@@ -298,7 +298,11 @@ class KzBaseTestCase(ModuleTestCase):
     @with_transaction()
     def test_deadline_due_date_and_colour(self):
         "Due date in working or calendar days, days left and colour"
-        TestDeadline = Pool().get('kz.test.deadline')
+        pool = Pool()
+        TestDeadline = pool.get('kz.test.deadline')
+        Configuration = pool.get('kz.configuration')
+        # The whole period may warn: the 10 warning days decide
+        Configuration.write([Configuration(1)], {'warning_share': 100})
         # Thursday before Nauryz 2025: 3 working days end on 28 March
         record, = TestDeadline.create([{
                     'start': dt.date(2025, 3, 20), 'days': 3,
@@ -354,11 +358,11 @@ class KzBaseTestCase(ModuleTestCase):
                     'start': dt.date(2026, 2, 2), 'days': 5,
                     'unit': 'working'}])
         self.assertEqual(record.due_date, dt.date(2026, 2, 9))
-        self.assertEqual(record.warning_date, dt.date(2026, 2, 6))
+        self.assertEqual(record.warning_date, dt.date(2026, 2, 7))
         for today, state in [
                 (dt.date(2026, 2, 2), 'ok'),
-                (dt.date(2026, 2, 5), 'ok'),
-                (dt.date(2026, 2, 6), 'warning'),
+                (dt.date(2026, 2, 6), 'ok'),
+                (dt.date(2026, 2, 7), 'warning'),
                 (dt.date(2026, 2, 9), 'warning'),
                 (dt.date(2026, 2, 10), 'overdue'),
                 ]:
@@ -372,7 +376,7 @@ class KzBaseTestCase(ModuleTestCase):
         record.unit = 'calendar'
         record.save()
         self.assertEqual(
-            record.warning_date, record.due_date - dt.timedelta(days=10))
+            record.warning_date, record.due_date - dt.timedelta(days=9))
 
     @with_transaction()
     def test_deadline_warning_per_kind(self):
@@ -386,7 +390,7 @@ class KzBaseTestCase(ModuleTestCase):
         record, = TestDeadline.create([{
                     'start': dt.date(2026, 2, 2), 'days': 5,
                     'unit': 'working'}])
-        self.assertEqual(record.warning_date, dt.date(2026, 2, 8))
+        self.assertEqual(record.warning_date, dt.date(2026, 2, 9))
         with self.assertRaises(Exception):
             Warning.create([{'model': 'kz.test.deadline', 'days': 2}])
 

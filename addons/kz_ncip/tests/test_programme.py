@@ -188,8 +188,8 @@ class ProgrammeTestCase(unittest.TestCase):
         for date, state, colour in [
                 (dt.date(2025, 12, 1), 'ok', 'green'),
                 # Due soon for the last 30 % of the 15 days (5 days)
-                (dt.date(2026, 1, 9), 'ok', 'green'),
-                (dt.date(2026, 1, 10), 'warning', 'yellow'),
+                (dt.date(2026, 1, 10), 'ok', 'green'),
+                (dt.date(2026, 1, 11), 'warning', 'yellow'),
                 (dt.date(2026, 1, 15), 'warning', 'yellow'),
                 (dt.date(2026, 1, 16), 'overdue', 'red'),
                 ]:
