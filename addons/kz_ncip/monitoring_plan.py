@@ -30,7 +30,7 @@ class MonitoringPlanRevision(DeadlineMixin, Workflow, ModelSQL, ModelView):
         domain=[('year', '>=', 2000), ('year', '<=', 2100)])
     previous_revision = fields.Many2One(
         'ncip.monitoring.plan.revision', "Last Revision", readonly=True,
-        ondelete='SET NULL', domain=[('state', '=', 'done')],
+        ondelete='SET NULL',
         help="The next revision is due a set number of months after the "
         "last recorded one (Annex 2 §8).")
     summary = fields.Text(
@@ -131,9 +131,13 @@ class MonitoringPlanRevision(DeadlineMixin, Workflow, ModelSQL, ModelView):
                 'revision_date': today,
                 'revised_by': Transaction().user,
                 })
-        last = cls.last_revision()
+        # The transition writes the state after this method returns
+        last = max(revisions, key=lambda r: r.id)
         # The next revision is due from this one on
-        drafts = cls.search([('state', '=', 'draft')])
+        drafts = cls.search([
+                ('state', '=', 'draft'),
+                ('id', 'not in', [r.id for r in revisions]),
+                ])
         if drafts:
             cls.write(drafts, {'previous_revision': last.id})
         else:
