@@ -126,6 +126,8 @@ class MonitoringPlanRevision(DeadlineMixin, Workflow, ModelSQL, ModelView):
                 raise ReportingError(gettext(
                         'kz_ncip.msg_plan_revision_summary',
                         revision=revision.rec_name))
+        if not revisions:
+            return
         today = Date.today()
         cls.write(list(revisions), {
                 'revision_date': today,
