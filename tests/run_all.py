@@ -52,7 +52,17 @@ def db_cache_dir():
     return path
 
 
+def drop_database(name):
+    """Drop a test database an interrupted run left: trytond would reuse
+    it and store it in the cache under the current sources"""
+    pgbin = os.environ.get('PGBIN', '/usr/lib/postgresql/15/bin')
+    subprocess.run([os.path.join(pgbin, 'dropdb'), '-h', '127.0.0.1',
+            '-p', PG_PORT, '-U', 'postgres', '--if-exists', '--force', name],
+        check=False)
+
+
 def run_suite(name, targets, extra_env):
+    drop_database(extra_env['DB_NAME'])
     env = dict(os.environ)
     env.update({
             'TRYTOND_DATABASE_URI': f'postgresql://postgres@127.0.0.1:{PG_PORT}/',
