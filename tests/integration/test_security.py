@@ -68,6 +68,7 @@ ACCESS = {
     'kz.mrp': {**ALL_READ, **ADMIN},
     'kz.calendar.override': {**ALL_READ, **ADMIN},
     'kz.configuration': {**ALL_READ, **ADMIN},
+    'kz.deadline.warning': {**ALL_READ, **ADMIN},
     # the lines of the approvers' decisions: none for Damu and the banks
     'kz.approval': grant(['admin'] + NCIP_BODIES + INVESTORS, 'rw'),
     # kz_ncip Module 1
@@ -107,6 +108,8 @@ ACCESS = {
     'ncip.quarterly.report': {**NCIP_READ,
         **grant(AKIMATS + ['embassy', 'kazinvest'], 'rwc'), **ADMIN},
     'ncip.quarterly.report.line': {**NCIP_READ, **ADMIN},
+    'ncip.monitoring.plan.revision': {**NCIP_READ, 'authorized': 'rwc',
+        **ADMIN},
     'ncip.monitoring.activity': {**NCIP_READ, **grant(AKIMATS, 'rw'),
         **grant(['kazinvest', 'authorized'], 'rwc'), **ADMIN},
     'ncip.rating.region': {**NCIP_READ, 'admin': 'r'},
@@ -223,6 +226,7 @@ BUTTONS = {
         may(*AKIMATS, 'embassy', 'kazinvest')),
     'ncip.monitoring.activity': {
         'do': may(*AKIMATS, 'kazinvest', 'authorized')},
+    'ncip.monitoring.plan.revision': {'revise': may('authorized')},
     'ncip.investment.programme': {
         'submit': may(*AKIMATS, 'embassy', 'kazinvest', 'ministry'),
         'approve': may('authorized'),
