@@ -31,6 +31,7 @@ def load(password):
     load_implementation(password)
     load_programmes()
     load_council()
+    load_plan_revision()
     load_information_requests()
     load_reports()
 
@@ -511,3 +512,16 @@ def load_council():
         meeting.save()
         glass, = Project.find([('name', '=', "Float glass plant")])
         glass.click('add_to_agenda')
+
+
+def load_plan_revision():
+    """The yearly revision of the monitoring plan (Annex 2 para. 8): last
+    year's recorded, this year's due by the authorized body"""
+    year = dt.date.today().year
+    with acting_as('authorized'):
+        Revision = Model.get('ncip.monitoring.plan.revision')
+        revision = Revision(year=year - 1,
+            summary="Quarterly site visits added for the green-corridor "
+            "projects.")
+        revision.save()
+        revision.click('revise')

@@ -102,7 +102,13 @@ class DemoDataTestCase(unittest.TestCase):
         self.assertEqual(solar.green_corridor, True)
         self.assertEqual(solar.gc_threshold_met, False)
         self.assertLess(solar.gc_score_difference, 0)
-
+        # The monitoring plan revised last year, this year's revision due
+        # (Annex 2 para. 8)
+        Revision = Model.get('ncip.monitoring.plan.revision')
+        done, = Revision.find([('state', '=', 'done')])
+        draft, = Revision.find([('state', '=', 'draft')])
+        self.assertEqual(draft.previous_revision, done)
+        self.assertTrue(draft.due_date)
 
     def test_damu_cases(self):
         "The demo shows a guarantee paid out under the guarantee and a "
