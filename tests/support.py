@@ -202,18 +202,23 @@ def sao_login(page, url, database, login, password):
     page.locator('#menu tr:visible').first.wait_for()
 
 
+def menu_row(page, name):
+    "Return the menu row labelled name exactly (not 'Council Meetings')"
+    return page.locator('#menu tr').filter(
+        has=page.get_by_text(name, exact=True)).first
+
+
 def sao_open_menu(page, *path):
     "Click through the menu tree: sao_open_menu(page, 'A', 'B', 'C')"
     for name in path[:-1]:
-        row = page.locator('#menu tr', has_text=name).first
+        row = menu_row(page, name)
         expander = row.locator('.expander, [class*=expander]').first
         if expander.count():
             expander.click()
         else:
             row.dblclick()
-        page.locator('#menu tr', has_text=path[path.index(name) + 1]) \
-            .first.wait_for()
-    page.locator('#menu tr', has_text=path[-1]).first.dblclick()
+        menu_row(page, path[path.index(name) + 1]).wait_for()
+    menu_row(page, path[-1]).dblclick()
 
 
 def screenshot(page, name):
