@@ -427,7 +427,8 @@ class AttractionTestCase(unittest.TestCase):
         self.assertEqual(initiative.due_date, dt.date(2025, 4, 23))
         with today(dt.date(2025, 4, 1)):
             self.assertEqual(Initiative(initiative.id).deadline_state, 'ok')
-        with today(dt.date(2025, 4, 14)):
+        # Due soon for the last 30 % of the 30 days (fewer than 9 left)
+        with today(dt.date(2025, 4, 15)):
             self.assertEqual(
                 Initiative(initiative.id).deadline_state, 'warning')
         initiative.officer = w.akimat
@@ -499,7 +500,7 @@ class AttractionTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_initiative_deadline_colour(self):
-        "Initiatives: red overdue, yellow due in < 10 days, else green"
+        "Initiatives: red overdue, yellow for the last 30 % of the period"
         Initiative = Pool().get('ncip.initiative')
         w = setup_world()
         initiative = create_initiative(w)
@@ -507,10 +508,11 @@ class AttractionTestCase(unittest.TestCase):
             Initiative.hand_over([initiative])
         self.assertEqual(
             Initiative(initiative.id).due_date, dt.date(2025, 4, 23))
-        # The default colours of kz_base (N-17)
+        # The default colours of kz_base: due soon when fewer days are
+        # left than 30 % of the 30-day period (9), at most 10
         for date, days_left, state, colour in [
-                (dt.date(2025, 4, 13), 10, 'ok', 'green'),
-                (dt.date(2025, 4, 14), 9, 'warning', 'yellow'),
+                (dt.date(2025, 4, 14), 9, 'ok', 'green'),
+                (dt.date(2025, 4, 15), 8, 'warning', 'yellow'),
                 (dt.date(2025, 4, 23), 0, 'warning', 'yellow'),
                 (dt.date(2025, 4, 24), -1, 'overdue', 'red'),
                 ]:
