@@ -27,10 +27,10 @@ def normalize(text):
     return ' '.join(text.split())
 
 
-def pdf_text(content):
-    """Return the text of the PDF content, in the order it is drawn (each
-    table cell whole), with white space normalized"""
-    assert content.startswith(b'%PDF'), content[:20]
+def pdftotext(content, *options):
+    """Return the text pdftotext extracts from the PDF content with the
+    options, as it is (callers normalize it their way)"""
+    assert content.startswith(b'%PDF-'), content[:20]
     # KZ_DOCUMENTS_DIR keeps a copy of every document read, to look at
     if keep := os.environ.get('KZ_DOCUMENTS_DIR'):
         with tempfile.NamedTemporaryFile(
@@ -39,9 +39,15 @@ def pdf_text(content):
     with tempfile.NamedTemporaryFile(suffix='.pdf') as pdf:
         pdf.write(content)
         pdf.flush()
-        result = subprocess.run(['pdftotext', '-raw', '-enc', 'UTF-8',
+        result = subprocess.run(['pdftotext', *options, '-enc', 'UTF-8',
                 pdf.name, '-'], capture_output=True, check=True)
-    return normalize(result.stdout.decode('utf-8'))
+    return result.stdout.decode('utf-8')
+
+
+def pdf_text(content):
+    """Return the text of the PDF content, in the order it is drawn (each
+    table cell whole), with white space normalized"""
+    return normalize(pdftotext(content, '-raw'))
 
 
 @contextmanager

@@ -5,11 +5,10 @@
 of its forms, and the text of a rendered PDF to compare them with."""
 import os
 import re
-import subprocess
-import tempfile
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from trytond.modules.kz_base.tests import tools
+
 SEED_NAME = 'damu_monitoring_rules_2019.ru-en.txt'
 # The English translation follows the Russian original in the file
 ENGLISH_START = 'On approval of the Rules for monitoring projects'
@@ -19,18 +18,11 @@ HINT = re.compile(r'\((?:[^()]|\([^()]*\))*\)?')
 
 
 def seed_path():
-    candidates = [os.environ.get('KZ_SEEDS', '')]
-    root = HERE
-    for _ in range(6):
-        root = os.path.dirname(root)
-        candidates.append(os.path.join(root, 'shared', 'seeds'))
-        candidates.append(os.path.join(os.path.dirname(root), 'shared',
-                'seeds'))
-    for directory in candidates:
-        path = os.path.join(directory, SEED_NAME)
-        if directory and os.path.exists(path):
-            return path
-    raise unittest.SkipTest(f"{SEED_NAME} not found (set KZ_SEEDS)")
+    "Return the path of the Damu seed, or skip the test without it"
+    path = tools.seed_path(SEED_NAME)
+    if not os.path.exists(path):
+        raise unittest.SkipTest(f"{SEED_NAME} not found (set KZ_SEEDS)")
+    return path
 
 
 def russian():
@@ -84,10 +76,4 @@ def fragments(lines):
 
 def pdf_text(content):
     "Return the normalized text of the PDF content (pdftotext)"
-    assert content[:5] == b'%PDF-', content[:20]
-    with tempfile.NamedTemporaryFile(suffix='.pdf') as fp:
-        fp.write(content)
-        fp.flush()
-        text = subprocess.run(['pdftotext', '-enc', 'UTF-8', fp.name, '-'],
-            check=True, capture_output=True).stdout.decode('utf-8')
-    return normalize(text)
+    return normalize(tools.pdftotext(content))

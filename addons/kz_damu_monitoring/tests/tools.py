@@ -4,10 +4,11 @@
 """Shared test fixtures: two banks, a region and contracts of each kind."""
 import datetime as dt
 import os
-import unittest
 from decimal import Decimal
 
 from trytond.pool import Pool
+
+from .seed import seed_path
 
 # Valid BIN/IIN numbers (checksum)
 BINS = ['990140000384', '880101300010', '100000554338', '000740001307',
@@ -62,20 +63,10 @@ def contract_values(orgs, number, **values):
     return result
 
 
-ROOT = os.environ.get('KZ_ROOT') or os.path.dirname(os.path.dirname(
-        os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-SEEDS = os.environ.get('KZ_SEEDS') or os.path.join(
-    ROOT, '..', 'shared', 'seeds')
-SEED = 'damu_monitoring_rules_2019.ru-en.txt'
-
-
 def seed_form(annex):
     """Return (title, labels, numbers) of the table of the annex in the
     Russian original of the Damu rules (the seed)"""
-    path = os.path.join(SEEDS, SEED)
-    if not os.path.exists(path):
-        raise unittest.SkipTest(f"the seed {path} is not here")
-    with open(path, encoding='utf-8') as fp:
+    with open(seed_path(), encoding='utf-8') as fp:
         lines = [line.strip() for line in fp]
     start = lines.index(f'Приложение {annex}')
     title = None
