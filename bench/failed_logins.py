@@ -6,7 +6,7 @@ clients fail to log in in parallel, each retrying every second.
 Start the platform first (./platform serve, or ./platform run), then:
 
     .venv/bin/python bench/failed_logins.py --url http://127.0.0.1:8000 \\
-        --database kz --login admin --password kz-admin-2026
+        --database kz --login admin --password "$KZ_ADMIN_PASSWORD"
 
 The target is p95 under attack ≤ 2 × the baseline p95; the exit code is 1
 when it is missed.  Traffic goes to 127.0.0.1 only and stops by itself.

@@ -3,6 +3,7 @@
 import argparse
 import base64
 import json
+import os
 import time
 import urllib.error
 import urllib.parse
@@ -32,7 +33,7 @@ def server_arguments(description):
     parser.add_argument('--url', default='http://127.0.0.1:8000')
     parser.add_argument('--database', default='kz')
     parser.add_argument('--login', default='admin')
-    parser.add_argument('--password', default='kz-admin-2026')
+    parser.add_argument('--password', default=os.environ.get('KZ_ADMIN_PASSWORD', 'kz-admin-2026'))
     return parser
 
 

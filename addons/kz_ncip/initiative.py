@@ -580,15 +580,19 @@ class Initiative(
                         'description': project.description,
                         'visit_date': project.passport_date,
                         'project': project.id,
+                        # The initiative the project was converted from
+                        'state': 'converted',
                         }])
             Project = Pool().get('ncip.project')
             Project.write([project], {'initiative': initiative.id})
-        cls.write([initiative], {
-                'state': 'returned',
-                'return_reason': reason,
-                })
-        cls._return([initiative], notify_authorized=True)
+        cls.write([initiative], {'return_reason': reason})
+        cls._return_from_project([initiative])
         return initiative
+
+    @classmethod
+    @Workflow.transition('returned')
+    def _return_from_project(cls, initiatives):
+        cls._return(initiatives, notify_authorized=True)
 
 
 class InitiativeComment(ModelSQL, ModelView):

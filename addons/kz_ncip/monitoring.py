@@ -159,7 +159,7 @@ class Change(ModelSQL, ModelView):
         return str(value)[:500]
 
     @classmethod
-    def log(cls, projects, values, names):
+    def record_changes(cls, projects, values, names):
         "Keep who changed what on projects past their passport (N§70)"
         pool = Pool()
         Project = pool.get('ncip.project')

@@ -443,7 +443,10 @@ class Project(
                 'end_date', 'end_reason', 'return_reason',
                 'final_check_date', 'final_check_note']:
             default.setdefault(name, None)
-        default.setdefault('passport_date', None)
+        # A copy is a new passport of today: its deadlines count from it
+        default.setdefault('state', 'passport')
+        default.setdefault(
+            'passport_date', lambda data: Pool().get('ir.date').today())
         return super().copy(projects, default=default)
 
     @classmethod
@@ -470,7 +473,7 @@ class Project(
         if mode == 'write':
             logged = [f for f in LOGGED_FIELDS if f in values]
             if logged:
-                Change.log(projects, values, logged)
+                Change.record_changes(projects, values, logged)
 
     # Transitions
     @classmethod

@@ -236,6 +236,7 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
         cls._order.insert(0, ('deadline', 'ASC NULLS LAST'))
         cls._transitions |= {
             ('planned', 'done'),
+            ('planned', 'validated'),
             ('done', 'validated'),
             ('done', 'planned'),
             }
@@ -409,9 +410,9 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
         # Nothing to validate: the task is final at once
         final = [t for t in tasks if not t.needs_validation]
         if to_validate:
-            cls.write(to_validate, {'state': 'done'})
+            cls._to_done(to_validate)
         if final:
-            cls.write(final, {'state': 'validated'})
+            cls._to_final(final)
         if to_validate:
             notify_users(users_of_kind('national_chamber'),
                 gettext('kz_ncip.msg_task_validation_label'),
@@ -431,6 +432,17 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
             and t.project.state == 'with_roadmap'}
         if projects:
             Project.start_monitoring(Project.browse(sorted(projects)))
+
+    @classmethod
+    @Workflow.transition('done')
+    def _to_done(cls, tasks):
+        pass
+
+    @classmethod
+    @Workflow.transition('validated')
+    def _to_final(cls, tasks):
+        "A task that needs no validation is final once completed"
+        pass
 
     @classmethod
     @Workflow.transition('validated')

@@ -205,7 +205,7 @@ def main():
     parser.add_argument('--think', type=float, default=0,
         help="mean pause of a user between two pages, in seconds (0: "
         "back to back, a stress test)")
-    parser.add_argument('--admin-password', default='kz-admin-2026')
+    parser.add_argument('--admin-password', default=os.environ.get('KZ_ADMIN_PASSWORD', 'kz-admin-2026'))
     parser.add_argument('--password', default='kz-demo-2026',
         help="password of the staff users (generate.py's and the demo's)")
     parser.add_argument('--pg-port', type=int,

@@ -120,6 +120,12 @@ def setup_world():
     return w
 
 
+def logged_transitions():
+    "(record, target) of the transitions logged in the transaction"
+    return {(log.resource, log.target)
+        for log in Transaction().log_records if log.event == 'transition'}
+
+
 def create_project(w, region=None, investor=None, **values):
     Project = Pool().get('ncip.project')
     region = region or w.astana
@@ -208,6 +214,22 @@ class ImplementationTestCase(unittest.TestCase):
                 'commissioning', 'design_capacity'}, True)
         # The roadmap is due 30 calendar days after it started (N§47)
         self.assertEqual(project.due_date, dt.date(2025, 7, 10))
+
+    @with_transaction()
+    def test_copy_is_new_passport(self):
+        "A duplicated project is a new passport of today, without its roadmap"
+        Project = Pool().get('ncip.project')
+        w = setup_world()
+        project = create_project(w)
+        with today(dt.date(2025, 6, 10)):
+            Project.form_roadmap([project])
+        with today(dt.date(2025, 8, 4)):
+            copy, = Project.copy([project])
+        self.assertEqual(copy.state, 'passport')
+        self.assertEqual(copy.passport_date, dt.date(2025, 8, 4))
+        self.assertNotEqual(copy.number, project.number)
+        self.assertEqual((copy.stages, copy.tasks), ((), ()))
+        self.assertEqual(copy.cost, project.cost)
 
     @with_transaction()
     def test_workflow_full(self):
@@ -473,6 +495,18 @@ class ImplementationTestCase(unittest.TestCase):
                 Task.complete([Task(commissioning.id)])
             commissioning = Task(commissioning.id)
             self.assertEqual(commissioning.state, 'done')
+            self.assertIn(
+                (commissioning, 'state:done'), logged_transitions())
+            # A task without validation is final at once, logged as well
+            plain = next(t for t in project.tasks if not t.needs_validation)
+            Task.write([plain], {
+                    'actual_end': dt.date(2026, 2, 27),
+                    'investor_consent': True})
+            with as_user(w.akimat):
+                Task.complete([Task(plain.id)])
+            self.assertEqual(Task(plain.id).state, 'validated')
+            self.assertIn(
+                (Task(plain.id), 'state:validated'), logged_transitions())
             # 5 working days after Friday 27 February 2026
             self.assertEqual(commissioning.due_date, dt.date(2026, 3, 6))
             with as_user(w.akimat):
@@ -1257,6 +1291,8 @@ class ImplementationTestCase(unittest.TestCase):
         self.assertEqual(project.end_reason, "The region changed")
         if 'initiative' in Project._fields:
             self.assertEqual(project.initiative.state, 'returned')
+            self.assertIn((project.initiative, 'state:returned'),
+                logged_transitions())
 
     @with_transaction()
     def test_pool_recomputed_on_mrp_change(self):
