@@ -12,15 +12,12 @@ case "$1" in
         exec trytond-cron -c "$TRYTOND_CONFIG" -d "$DB" --logconf "$TRYTOND_LOGGING_CONFIG"
         ;;
     admin)
-        if ! psql "$KZ_PG_DSN" -Atqc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; then
-            createdb --maintenance-db="$KZ_PG_DSN" "$DB"
-            trytond-admin -c "$TRYTOND_CONFIG" -d "$DB" --all --email "${KZ_ADMIN_EMAIL:-admin@localhost}"
-        fi
-        modules=$(ls /opt/kz/addons)
-        trytond-admin -c "$TRYTOND_CONFIG" -d "$DB" -u $modules --activate-dependencies -l ru kk
-        if [ "${KZ_DEMO:-0}" = 1 ]; then
-            python /opt/kz/scripts/demo_data.py --config "$TRYTOND_CONFIG" --database "$DB"
-        fi
+        # The administrator's password: the file named by TRYTONPASSFILE
+        if [ "${KZ_DEMO:-0}" = 1 ]; then demo=--demo; else demo=; fi
+        exec python /opt/kz/scripts/setup_database.py \
+            --config "$TRYTOND_CONFIG" --database "$DB" \
+            --email "${KZ_ADMIN_EMAIL:-admin@localhost}" \
+            --log /tmp/setup-"$DB".log $demo
         ;;
     *)
         exec "$@"

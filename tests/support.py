@@ -78,23 +78,20 @@ def _filestore():
 
 
 def _build_database(name, modules):
+    "Create the database as ./platform does (scripts/setup_database.py)"
     subprocess.run(_pg('dropdb', '--if-exists', '--force', name), check=True)
-    subprocess.run(_pg('createdb', '-E', 'UTF8', name), check=True)
+    os.makedirs(ARTIFACTS, exist_ok=True)
     with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
         passfile.write(ADMIN_PASSWORD + '\n')
         passfile.flush()
-        env = dict(os.environ, TRYTONPASSFILE=passfile.name)
-        admin = [os.path.join(BIN, 'trytond-admin'), '-c', config_file(),
-            '-d', name]
-        subprocess.run(admin + ['--all', '--email', 'admin@kz.invalid'],
-            env=env, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(admin + ['-u', *modules,
-                '--activate-dependencies', '-l', 'ru', 'kk'],
-            env=env, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([sys.executable, os.path.join(ROOT, 'scripts',
-                'demo_data.py'), '--config', config_file(),
-            '--database', name],
-        env=dict(os.environ, KZ_DEMO_PASSWORD=DEMO_PASSWORD), check=True)
+        env = dict(os.environ, TRYTONPASSFILE=passfile.name,
+            KZ_DEMO_PASSWORD=DEMO_PASSWORD)
+        subprocess.run([sys.executable,
+                os.path.join(ROOT, 'scripts', 'setup_database.py'),
+                '--config', config_file(), '--database', name,
+                '--modules', *modules, '--demo',
+                '--log', os.path.join(ARTIFACTS, f'setup-{name}.log')],
+            env=env, check=True)
 
 
 def drop_database(name):

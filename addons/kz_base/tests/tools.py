@@ -1,18 +1,35 @@
 # This file is part of the KZ Investment Platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
-"""Helpers of the document tests of every addon: the text of a PDF
-(pdftotext) and the seed files the forms are checked against."""
+"""Helpers of the tests of every addon: acting as a user, a fixed today,
+the text of a PDF (pdftotext) and the seed files the forms are checked
+against."""
 import importlib
 import os
 import subprocess
 import tempfile
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from trytond import config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
                 os.path.abspath(__file__)))))
+
+
+@contextmanager
+def as_user(user):
+    """Act as the user in the block, with access rights, record rules and
+    button access checked as in a client call"""
+    from trytond.transaction import Transaction, check_access
+    with Transaction().set_user(user.id), check_access():
+        yield
+
+
+def today(date):
+    "Make date the today of ir.date in the block"
+    from trytond.pool import Pool
+    return patch.object(Pool().get('ir.date'), 'today', return_value=date)
 
 
 def seed_path(name):

@@ -15,7 +15,8 @@ from trytond.model.exceptions import (
     SQLConstraintError)
 from trytond.modules.kz_base import deadline as deadline_module
 from trytond.modules.kz_base.exceptions import InvalidBIN, UploadError
-from trytond.modules.kz_base.tests.tools import pdf_text as raw_pdf_text
+from trytond.modules.kz_base.tests.tools import (
+    pdf_text as raw_pdf_text, today)
 from trytond.modules.kz_damu_monitoring import annex4
 from trytond.modules.kz_damu_monitoring.exceptions import (
     ContractValidationError, ImportBankAccessError, ImportFileError,
@@ -28,10 +29,6 @@ from .seed import pdf_text
 from .tools import BINS, contract_values, create_monitoring, setup_orgs
 
 HERE = os.path.dirname(__file__)
-
-
-def today(date):
-    return patch.object(Pool().get('ir.date'), 'today', return_value=date)
 
 
 def annex4_row(number, bin_, outstanding='1000', overdue='0', days=0,

@@ -15,6 +15,7 @@ from trytond import config
 from trytond.modules.kz_base import deadline as deadline_module
 from trytond.modules.kz_base import notification
 from trytond.modules.kz_damu_monitoring.exceptions import MonitoringError
+from trytond.modules.kz_base.tests.tools import today
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -25,10 +26,6 @@ from .tools import BINS, create_monitoring, setup_orgs
 
 LOCALE = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'locale')
 ANNEX_HEADING = "Перечень документов"
-
-
-def today(date):
-    return patch.object(Pool().get('ir.date'), 'today', return_value=date)
 
 
 class mail:

@@ -16,16 +16,13 @@ from trytond.model.exceptions import DomainValidationError
 from trytond.modules.kz_base import deadline as deadline_module
 from trytond.modules.kz_damu_monitoring import annex4
 from trytond.modules.kz_damu_monitoring import monitoring as monitoring_module
+from trytond.modules.kz_base.tests.tools import today
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction, without_check_access
 
 from .tools import (
     BINS, contract_values, load_translations, seed_form, setup_orgs)
-
-
-def today(date):
-    return patch.object(Pool().get('ir.date'), 'today', return_value=date)
 
 
 def row(number, bin_, disbursed=1000, debt=1000, guarantee=None, paid=None,

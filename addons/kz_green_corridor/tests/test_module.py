@@ -5,7 +5,6 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
-from unittest.mock import patch
 
 from trytond.model.exceptions import (
     DomainValidationError, RequiredValidationError)
@@ -16,6 +15,7 @@ from trytond.modules.kz_green_corridor.exceptions import (
     ConfigurationValidationError, GreenCorridorError, ImportFileError,
     MissingMRPError, MissingRateError)
 from trytond.modules.kz_green_corridor.project import GC_RESULTS, band_points
+from trytond.modules.kz_base.tests.tools import today as base_today
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -28,7 +28,7 @@ SEED = 'ncip_one_window_rules_2024.ru.txt'
 
 
 def today(date=TODAY):
-    return patch.object(Pool().get('ir.date'), 'today', return_value=date)
+    return base_today(date)
 
 
 def create_currencies(rate_date=dt.date(2025, 1, 1)):

@@ -6,7 +6,6 @@ import datetime as dt
 import os
 import unittest
 from decimal import Decimal
-from unittest.mock import patch
 
 from lxml import etree
 
@@ -16,36 +15,16 @@ from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_ncip.exceptions import (
     InitiativeError, KYCError, PartyDuplicateError, VisitError)
 from trytond.modules.kz_base.exceptions import ClientWriteError
+from trytond.modules.kz_base.tests.tools import as_user, today
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import activate_module, with_transaction
-from trytond.transaction import Transaction, check_access
+from trytond.transaction import Transaction
 
 VALID_BIN = '990140000384'
 LOCALE = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'locale')
 ASTANA = '710000000'
 SHYMKENT = '790000000'
-
-
-def today(date):
-    return patch.object(Pool().get('ir.date'), 'today', return_value=date)
-
-
-def as_user(user):
-    "Act as the user with access rights and record rules checked"
-    transaction = Transaction()
-
-    class _Context:
-        def __enter__(self):
-            self._user = transaction.set_user(user.id)
-            self._user.__enter__()
-            self._access = check_access()
-            self._access.__enter__()
-
-        def __exit__(self, *args):
-            self._access.__exit__(*args)
-            self._user.__exit__(*args)
-    return _Context()
 
 
 def setup_world():

@@ -7,7 +7,6 @@ import io
 import re
 import unittest
 from decimal import Decimal
-from unittest.mock import patch
 
 from openpyxl import load_workbook
 
@@ -19,37 +18,15 @@ from trytond.modules.kz_ncip.exceptions import (
     SuspensionError)
 from trytond.modules.kz_base.exceptions import ClientWriteError
 from trytond.modules.kz_base.tests.tools import (
-    language, normalize, pdf_text, seed_path)
+    as_user, language, normalize, pdf_text, seed_path, today)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import activate_module, with_transaction
-from trytond.transaction import Transaction, check_access
+from trytond.transaction import Transaction
 
 VALID_BIN = '990140000384'
 ASTANA = '710000000'
 SHYMKENT = '790000000'
-
-
-def today(date):
-    return patch.object(Pool().get('ir.date'), 'today', return_value=date)
-
-
-class as_user:
-    "Act as the user with access rights and record rules checked"
-
-    def __init__(self, user):
-        self.user = user
-
-    def __enter__(self):
-        transaction = Transaction()
-        self._user = transaction.set_user(self.user.id)
-        self._user.__enter__()
-        self._access = check_access()
-        self._access.__enter__()
-
-    def __exit__(self, *args):
-        self._access.__exit__(*args)
-        self._user.__exit__(*args)
 
 
 def annex2_seed():
