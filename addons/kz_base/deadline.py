@@ -77,6 +77,13 @@ class DeadlineMixin:
         readonly=True)
 
     @classmethod
+    def view_attributes(cls):
+        # Every list of a deadline model shows its rows in the state colour
+        return super().view_attributes() + [
+            ('/tree', 'visual', deadline_visual(), ['deadline_state']),
+            ]
+
+    @classmethod
     def default_overdue(cls):
         return False
 

@@ -40,8 +40,32 @@ class MRP(ModelSQL, ModelView):
         return str(self.year)
 
     @classmethod
+    def on_write(cls, records, values):
+        callbacks = super().on_write(records, values)
+        if 'year' in values:
+            # The former years lose their MRP
+            years = {r.year for r in records}
+            callbacks.append(lambda: cls.mrp_changed(years))
+        return callbacks
+
+    @classmethod
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
+        if mode != 'delete':
+            cls.mrp_changed({r.year for r in records})
+
+    @classmethod
+    def on_delete(cls, records):
+        callbacks = super().on_delete(records)
+        years = {r.year for r in records}
+        # Once the records are gone
+        callbacks.append(lambda: cls.mrp_changed(years))
+        return callbacks
+
+    @classmethod
+    def mrp_changed(cls, years):
+        """The MRP of the years was created, changed, moved to another year
+        or deleted: addons extend it to recompute what depends on it"""
         cls._amount_cache.clear()
 
     @classmethod

@@ -15,6 +15,8 @@ from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
+from .tools import without_atexit
+
 _DUMMY_HASH = None
 
 
@@ -83,18 +85,15 @@ class User(metaclass=PoolMeta):
             LoginAttempt.add(login, device_cookie)
             raise RateLimitException()
         transaction = Transaction()
-        queued = len(transaction._atexit)
         try:
             # trytond authenticates and records the attempt; its own counts
-            # per login are replaced by those of the source made above
-            with transaction.set_context(_kz_login_counted=True):
-                return super().get_login(login, parameters)
-        finally:
+            # per login are replaced by those of the source made above.
             # trytond queues its sleep after the request (of nothing here:
             # its count is 0)
-            transaction._atexit[queued:] = [
-                entry for entry in transaction._atexit[queued:]
-                if entry[0] is not time.sleep]
+            with transaction.set_context(_kz_login_counted=True), \
+                    without_atexit(time.sleep):
+                return super().get_login(login, parameters)
+        finally:
             if config.getboolean('kz', 'failed_login_sleep', default=False):
                 # trytond's delay of up to 2**n seconds, by the source's
                 # count: it sleeps inside the worker once the request is

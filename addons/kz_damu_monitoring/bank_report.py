@@ -15,7 +15,8 @@ from sql.functions import CurrentTimestamp
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
-from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.modules.kz_base.who import user_organization
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.report import Report
@@ -153,12 +154,6 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
             table = cls.__table__()
             cursor.execute(*table.update(
                     [table.programme], ['programme_1']))
-
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', deadline_visual()),
-            ]
 
     @classmethod
     def default_state(cls):
@@ -551,7 +546,6 @@ class ImportAnnex4(Wizard):
 
     def default_start(self, fields):
         pool = Pool()
-        User = pool.get('res.user')
         today = pool.get('ir.date').today()
         values = {
             'period': first_of_month(first_of_month(today)
@@ -565,7 +559,7 @@ class ImportAnnex4(Wizard):
             values.update(bank=report.bank.id, period=report.period,
                 programme=report.programme)
         else:
-            organization = User(Transaction().user).kz_organization
+            organization = user_organization()
             if organization and organization.kind in BANK_KINDS:
                 values['bank'] = organization.id
         # A bank chooses among its own organisations only

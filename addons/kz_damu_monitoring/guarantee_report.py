@@ -13,7 +13,8 @@ from dateutil.relativedelta import relativedelta
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
-from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.modules.kz_base.who import users_of_role
 from trytond.modules.kz_base.xlsx import append_row, sheet_title
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -284,12 +285,6 @@ class GuaranteeReportFiling(DeadlineMixin, Workflow, ModelSQL, ModelView):
                 })
 
     @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', deadline_visual()),
-            ]
-
-    @classmethod
     def default_state(cls):
         return 'expected'
 
@@ -306,11 +301,7 @@ class GuaranteeReportFiling(DeadlineMixin, Workflow, ModelSQL, ModelView):
         return Configuration(1).damu_guarantee_report_day - 1, 'calendar'
 
     def get_deadline_recipients(self):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        User = pool.get('res.user')
-        group = ModelData.get_id('kz_base', 'group_damu_officer')
-        return User.search([('groups', '=', group)])
+        return users_of_role('kz_base', 'group_damu_officer')
 
     def get_deadline_escalation_recipients(self):
         pool = Pool()

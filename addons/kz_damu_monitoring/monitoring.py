@@ -11,11 +11,12 @@ from dateutil.relativedelta import relativedelta
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
-from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.notification import notify_users
+from trytond.modules.kz_base.who import users_of, users_of_role
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction
 
 from .exceptions import MonitoringError
 
@@ -1208,12 +1209,6 @@ class MonitoringDeadline(DeadlineMixin, ModelSQL, ModelView):
                 })
 
     @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', deadline_visual()),
-            ]
-
-    @classmethod
     def default_state(cls):
         return 'open'
 
@@ -1256,17 +1251,10 @@ class MonitoringDeadline(DeadlineMixin, ModelSQL, ModelView):
         return [self.monitoring.officer] if self.monitoring.officer else []
 
     def _bank_users(self):
-        User = Pool().get('res.user')
-        bank = self.monitoring.contract.bank
-        with without_check_access():
-            return User.search([('kz_organization', '=', bank.id)])
+        return users_of([self.monitoring.contract.bank])
 
     def get_deadline_escalation_recipients(self):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        User = pool.get('res.user')
-        group = ModelData.get_id('kz_base', 'group_damu_manager')
-        managers = User.search([('groups', '=', group)])
+        managers = users_of_role('kz_base', 'group_damu_manager')
         officer = [self.monitoring.officer] if self.monitoring.officer else []
         return list(set(self.get_deadline_recipients() + officer + managers))
 

@@ -11,6 +11,7 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.notification import notify_users
+from trytond.modules.kz_base.who import users_of, users_of_kind, users_of_role
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -26,17 +27,6 @@ KINDS = [
     ]
 # The notices a bank or grantor receives and acknowledges
 COUNTERPARTY_KINDS = ['bank', 'grant', 'report']
-
-
-def _group_users(module, xml_id, region=None):
-    pool = Pool()
-    ModelData = pool.get('ir.model.data')
-    User = pool.get('res.user')
-    domain = [('groups', '=', ModelData.get_id(module, xml_id))]
-    if region:
-        domain.append(('kz_organization.region', '=', region.id))
-    with without_check_access():
-        return User.search(domain)
 
 
 class Notice(Workflow, ModelSQL, ModelView):
@@ -142,28 +132,22 @@ class Notice(Workflow, ModelSQL, ModelView):
 
     def get_recipients(self, forward=False):
         "Return the users and the extra e-mail addresses of the notice"
-        pool = Pool()
-        User = pool.get('res.user')
         users, emails = [], []
         if forward:
             # D§33, D§41: the authorized body
-            users = _group_users('kz_base', 'group_authorized_body')
+            users = users_of_kind('authorized_body')
         elif self.kind in COUNTERPARTY_KINDS:
-            if self.organization:
-                with without_check_access():
-                    users = User.search([
-                            ('kz_organization', '=', self.organization.id),
-                            ])
+            users = users_of([self.organization])
             if self.kind == 'grant' and self.grantee_email:
                 emails.append(self.grantee_email)
         else:
-            users = _group_users('kz_damu_monitoring',
+            users = users_of_role('kz_damu_monitoring',
                 'group_regional_coordinator', self.region)
             if self.kind == 'misuse':
-                users += _group_users('kz_damu_monitoring',
+                users += users_of_role('kz_damu_monitoring',
                     'group_competition_commission')
             elif self.kind == 'results':
-                users += _group_users('kz_base', 'group_authorized_body')
+                users += users_of_kind('authorized_body')
         return [u for u in users if u.active], emails
 
     def get_attachments(self):

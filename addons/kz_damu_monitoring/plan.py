@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.modules.kz_base.who import users_of_role
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -103,11 +104,7 @@ class Plan(DeadlineMixin, Workflow, ModelSQL, ModelView):
         return -Configuration(1).damu_plan_approval_days, 'working'
 
     def get_deadline_recipients(self):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        User = pool.get('res.user')
-        group = ModelData.get_id('kz_base', 'group_damu_manager')
-        return User.search([('groups', '=', group)])
+        return users_of_role('kz_base', 'group_damu_manager')
 
     @classmethod
     def select_contracts(cls, date):

@@ -9,6 +9,7 @@ from trytond.modules.currency.exceptions import RateError
 from trytond.modules.kz_base.exceptions import MissingMRP
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.tools import not_in_groups
+from trytond.modules.kz_base.who import users_of_role
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.modules.kz_base.xlsx import XlsxReport
@@ -526,11 +527,7 @@ class Project(metaclass=PoolMeta):
 
     @classmethod
     def notify_task_force(cls, projects):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        User = pool.get('res.user')
-        group_id = ModelData.get_id('kz_base', 'group_task_force')
-        users = User.search([('groups', '=', group_id)])
+        users = users_of_role('kz_base', 'group_task_force')
         for project in projects:
             notify_users(users,
                 gettext('kz_green_corridor.msg_task_force_assigned',

@@ -7,12 +7,13 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.request import DecisionRequestMixin
+from trytond.modules.kz_base.who import users_of, users_of_kind
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import ChangeRequestError
-from .project import CHANGE_FIELDS, CHANGE_STATES, users_of, users_of_kind
+from .project import CHANGE_FIELDS, CHANGE_STATES
 
 
 class ChangeRequest(DecisionRequestMixin, Workflow, ModelSQL, ModelView):

@@ -4,7 +4,10 @@
 from decimal import Decimal
 
 from trytond.model import fields
-from trytond.pool import PoolMeta
+from trytond.modules.kz_base.tools import invalidate_records
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import without_check_access
 
 
 class Configuration(metaclass=PoolMeta):
@@ -54,3 +57,138 @@ class Configuration(metaclass=PoolMeta):
     @classmethod
     def default_initiative_extension_days(cls):
         return 30
+
+    # Module 2 and 3
+    roadmap_days = fields.Integer(
+        "Roadmap Days", required=True, domain=[('roadmap_days', '>', 0)],
+        help="Calendar days for the akimat to form the roadmap (N§47).")
+    approval_days = fields.Integer(
+        "Approval Days", required=True, domain=[('approval_days', '>', 0)],
+        help="Calendar days within which the roadmap approval must finish, "
+        "counted from the approval start event (N§49).")
+    approval_start = fields.Selection([
+            ('passport', "Passport creation"),
+            ('roadmap_formation', "Roadmap formation"),
+            ('roadmap_submission', "Roadmap submission"),
+            ], "Approval Start", required=True, sort=False,
+        help="The event the approval days count from. N§49 says the "
+        "passport creation, but N§45 and 47 give 30 days each to the "
+        "passport and the roadmap first: the platform's default is the "
+        "roadmap submission. A round after a rejection always counts from "
+        "its resubmission.")
+    roadmap_fix_days = fields.Integer(
+        "Roadmap Correction Days", required=True,
+        domain=[('roadmap_fix_days', '>', 0)],
+        help="Working days to correct a rejected roadmap (N§50).")
+    task_validation_days = fields.Integer(
+        "Task Validation Days", required=True,
+        domain=[('task_validation_days', '>', 0)],
+        help="Working days for the National Chamber to validate a task "
+        "after its actual end (N§65).")
+    rating_band1_days = fields.Integer(
+        "Rating: First Band (Days)", required=True,
+        domain=[('rating_band1_days', '>', 0)],
+        help="Tasks late from 1 to this many days (inclusive) score the "
+        "first points (N§62).")
+    rating_band2_days = fields.Integer(
+        "Rating: Second Band (Days)", required=True,
+        domain=[('rating_band2_days', '>', Eval('rating_band1_days', 0))],
+        help="Tasks late up to this many days (inclusive) score the second "
+        "points; later ones the third points (N§62).")
+    rating_points1 = fields.Numeric(
+        "Rating: First Band Points", digits=(4, 2), required=True,
+        domain=[('rating_points1', '>=', 0)])
+    rating_points2 = fields.Numeric(
+        "Rating: Second Band Points", digits=(4, 2), required=True,
+        domain=[('rating_points2', '>=', 0)])
+    rating_points3 = fields.Numeric(
+        "Rating: Third Band Points", digits=(4, 2), required=True,
+        domain=[('rating_points3', '>=', 0)])
+    suspension_decision_days = fields.Integer(
+        "Suspension Decision Days", required=True,
+        domain=[('suspension_decision_days', '>', 0)],
+        help="Working days for the authorized body to decide on a "
+        "suspension or exclusion request (N§33).")
+    monitoring_years = fields.Integer(
+        "Post-investment Monitoring Years", required=True,
+        domain=[('monitoring_years', '>', 0)],
+        help="Years of post-investment monitoring before the automatic "
+        "exclusion (N§34, 69).")
+    quarterly_report_day = fields.Integer(
+        "Quarterly Report Day", required=True,
+        domain=[('quarterly_report_day', '>', 0)],
+        help="Front offices report and akimats update the regional pool "
+        "by this day of the month after the quarter (N§24, 74-75).")
+    consolidated_report_day = fields.Integer(
+        "Consolidated Report Day", required=True,
+        domain=[('consolidated_report_day', '>', 0)],
+        help="The national company sends the consolidated report by this "
+        "day of the month after the quarter.")
+
+    @classmethod
+    def default_roadmap_days(cls):
+        return 30
+
+    @classmethod
+    def default_approval_days(cls):
+        return 30
+
+    @classmethod
+    def default_approval_start(cls):
+        return 'roadmap_submission'
+
+    @classmethod
+    def default_roadmap_fix_days(cls):
+        return 5
+
+    @classmethod
+    def default_task_validation_days(cls):
+        return 5
+
+    @classmethod
+    def default_rating_band1_days(cls):
+        return 5
+
+    @classmethod
+    def default_rating_band2_days(cls):
+        return 15
+
+    @classmethod
+    def default_rating_points1(cls):
+        return Decimal('0.5')
+
+    @classmethod
+    def default_rating_points2(cls):
+        return Decimal(1)
+
+    @classmethod
+    def default_rating_points3(cls):
+        return Decimal('1.5')
+
+    @classmethod
+    def default_suspension_decision_days(cls):
+        return 5
+
+    @classmethod
+    def default_monitoring_years(cls):
+        return 3
+
+    @classmethod
+    def default_quarterly_report_day(cls):
+        return 15
+
+    @classmethod
+    def default_consolidated_report_day(cls):
+        return 20
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        "A new threshold moves the projects between pools"
+        super().on_modification(mode, records, field_names=field_names)
+        if mode in {'create', 'write'} and (
+                field_names is None or 'national_pool_mrp' in field_names):
+            Project = Pool().get('ncip.project')
+            # ModelSingleton clears the cached values only after the write
+            invalidate_records(cls.__name__)
+            with without_check_access():
+                Project.recompute_pools()

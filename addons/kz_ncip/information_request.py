@@ -4,16 +4,15 @@
 "Investor information requests (N§12.7, 16.5)"
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.tools import not_in_groups
+from trytond.modules.kz_base.who import user_organization, users_of, users_of_kind
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import InformationRequestError
-from .meeting import user_organization
-from .project import users_of, users_of_kind
 
 # The tiers of the front offices that answer investors (N§12.7: regional,
 # N§16.5: central)
@@ -133,12 +132,6 @@ class InformationRequest(DeadlineMixin, Workflow, ModelSQL, ModelView):
     def get_on_behalf(self, name):
         return bool(self.organization
             and self.organization.kind != 'investor')
-
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', deadline_visual()),
-            ]
 
     def get_deadline_start(self):
         return self.submitted_date

@@ -5,14 +5,14 @@
 from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
-from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.notification import notify_users
+from trytond.modules.kz_base.who import acts_for, user_organization, users_of, users_of_kind
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import InitiativeError
-from .meeting import user_organization
 
 STATES = [
     ('draft', "Draft"),
@@ -182,12 +182,6 @@ class Initiative(
                 })
 
     @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', deadline_visual()),
-            ]
-
-    @classmethod
     def default_state(cls):
         return 'draft'
 
@@ -243,58 +237,29 @@ class Initiative(
             days += self.extension_days
         return days, 'calendar'
 
-    @classmethod
-    def _organization_users(cls, organizations):
-        User = Pool().get('res.user')
-        ids = [o.id for o in organizations if o]
-        if not ids:
-            return []
-        return User.search([('kz_organization', 'in', ids)])
-
-    @classmethod
-    def _authorized_body_users(cls):
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        group_id = ModelData.get_id('kz_base', 'group_authorized_body')
-        return User.search([('groups', '=', group_id)])
-
     def get_deadline_recipients(self):
         if self.state == 'draft':
-            return self._organization_users([self.organization])
+            return users_of([self.organization])
         if self.officer:
             return [self.officer]
-        return self._organization_users([self.akimat])
+        return users_of([self.akimat])
 
     def get_deadline_escalation_recipients(self):
         return (list(self.get_deadline_recipients())
-            + list(self._authorized_body_users()))
+            + users_of_kind('authorized_body'))
 
     # Competence
     @classmethod
     def check_organization(cls, organization):
         """Raise when the current user does not act for the organisation
         (or one of its parents); root and administrators may act"""
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        user_id = Transaction().user
-        if not user_id:
-            return
-        user = User(user_id)
-        admin = ModelData.get_id('kz_base', 'group_kz_admin')
-        if admin in User.get_groups():
-            return
-        mine = user.kz_organization
-        current = organization
-        while current and mine:
-            if current == mine:
-                return
-            current = current.parent
-        raise InitiativeError(gettext(
-                'kz_ncip.msg_initiative_not_your_organization',
-                organization=organization.rec_name if organization else '',
-                user=user.rec_name))
+        User = Pool().get('res.user')
+        if not acts_for(organization):
+            raise InitiativeError(gettext(
+                    'kz_ncip.msg_initiative_not_your_organization',
+                    organization=(
+                        organization.rec_name if organization else ''),
+                    user=User(Transaction().user).rec_name))
 
     @classmethod
     def values_from_meeting(cls, meeting):
@@ -414,7 +379,7 @@ class Initiative(
                 'extended_date': None,
                 })
         for initiative in initiatives:
-            notify_users(cls._organization_users([initiative.akimat]),
+            notify_users(users_of([initiative.akimat]),
                 gettext('kz_ncip.msg_initiative_handed_label',
                     initiative=initiative.rec_name),
                 gettext('kz_ncip.msg_initiative_handed_description',
@@ -494,9 +459,9 @@ class Initiative(
                 'returned_by': Transaction().user or None,
                 })
         for initiative in initiatives:
-            users = list(cls._organization_users([initiative.organization]))
+            users = list(users_of([initiative.organization]))
             if notify_authorized:
-                users += cls._authorized_body_users()
+                users += users_of_kind('authorized_body')
             notify_users(users,
                 gettext('kz_ncip.msg_initiative_returned_label',
                     initiative=initiative.rec_name),

@@ -3,21 +3,14 @@
 # copyright notices and license terms.
 "Meetings with potential investors (N§38.1, 38.3)"
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.kz_base.who import user_organization
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction
 
 PARTICIPANT_KINDS = [
     ('official', "Our Official"),
     ('investor', "Investor Side"),
     ]
-
-
-def user_organization():
-    "Return the organisation of the current user or None"
-    User = Pool().get('res.user')
-    user = User(Transaction().user)
-    return user.kz_organization
 
 
 class Meeting(ModelSQL, ModelView):

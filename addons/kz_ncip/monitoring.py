@@ -7,12 +7,12 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.notification import notify_users
+from trytond.modules.kz_base.who import users_of_kind
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import MonitoringError
-from .project import users_of_kind
 
 
 class Issue(Workflow, ModelSQL, ModelView):

@@ -8,13 +8,14 @@ from dateutil.relativedelta import relativedelta
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.modules.kz_base.who import users_of_kind
+from trytond.modules.kz_base.tools import invalidate_records
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import ReportingError
-from .project import users_of_kind
 
 
 class MonitoringPlanRevision(DeadlineMixin, Workflow, ModelSQL, ModelView):
@@ -80,12 +81,6 @@ class MonitoringPlanRevision(DeadlineMixin, Workflow, ModelSQL, ModelView):
             revisions = cls.search([('state', '=', 'done')],
                 order=[('revision_date', 'DESC'), ('id', 'DESC')], limit=1)
         return revisions[0] if revisions else None
-
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', deadline_visual()),
-            ]
 
     def get_rec_name(self, name):
         return gettext('kz_ncip.msg_plan_revision_rec_name', year=self.year)
@@ -178,7 +173,5 @@ class Configuration(metaclass=PoolMeta):
         if mode in {'create', 'write'} and (field_names is None
                 or 'monitoring_plan_revision_months' in field_names):
             # ModelSingleton clears the cached values only after the write
-            for cache in Transaction().cache.values():
-                if cls.__name__ in cache:
-                    cache[cls.__name__].clear()
+            invalidate_records(cls.__name__)
             Pool().get('ncip.monitoring.plan.revision').recompute_deadlines()

@@ -4,6 +4,7 @@
 "Investor company and contact cards with the KYC procedure (N§38.2)"
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.kz_base.who import user_organization_id
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -119,9 +120,7 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def default_ncip_organization(cls):
-        User = Pool().get('res.user')
-        user = User(Transaction().user)
-        return user.kz_organization.id if user.kz_organization else None
+        return user_organization_id()
 
     @classmethod
     def check_modification(cls, mode, parties, values=None, external=False):

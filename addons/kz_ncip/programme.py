@@ -7,15 +7,15 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.tools import not_in_groups
+from trytond.modules.kz_base.who import user_organization, users_of, users_of_kind
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import ProgrammeError, ProgrammeValidationError
-from .project import users_of, users_of_kind
 
 KINDS = [
     ('regional', "Regional investment programme"),
@@ -155,25 +155,20 @@ class InvestmentProgramme(DeadlineMixin, Workflow, ModelSQL, ModelView):
         return Pool().get('ir.date').today().year
 
     @classmethod
-    def _user_organization(cls):
-        User = Pool().get('res.user')
-        return User(Transaction().user).kz_organization
-
-    @classmethod
     def default_kind(cls):
-        organization = cls._user_organization()
+        organization = user_organization()
         if organization:
             return ORGANIZATION_KINDS.get(organization.kind, 'regional')
         return 'regional'
 
     @classmethod
     def default_organization(cls):
-        organization = cls._user_organization()
+        organization = user_organization()
         return organization.id if organization else None
 
     @classmethod
     def default_region(cls):
-        organization = cls._user_organization()
+        organization = user_organization()
         if organization and organization.region:
             return organization.region.id
 
@@ -190,12 +185,6 @@ class InvestmentProgramme(DeadlineMixin, Workflow, ModelSQL, ModelView):
     def on_change_with_planned_amount(self, name=None):
         return sum((l.planned_amount or 0 for l in self.lines or []),
             Decimal(0))
-
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', deadline_visual()),
-            ]
 
     # The regional programme of a year is due by 15 January of that year,
     # the year following the reporting one (N§5-2.16)

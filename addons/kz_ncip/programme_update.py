@@ -6,13 +6,13 @@ the semi-annual data of the niche projects (N§12.2, 16.4)"""
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
-from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.modules.kz_base.who import users_of, users_of_kind
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import ProgrammeError
-from .project import users_of, users_of_kind
 from .rating import previous_quarter, quarter_end
 
 
@@ -66,12 +66,6 @@ class ProgrammeUpdate(DeadlineMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def default_state(cls):
         return 'pending'
-
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', deadline_visual()),
-            ]
 
     def get_rec_name(self, name):
         return '%s %s Q%s' % (

@@ -6,7 +6,7 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.notification import notify_users
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -14,9 +14,10 @@ from trytond.report import Report
 from trytond.transaction import Transaction
 
 from .exceptions import ReportingError
-from .project import ACTIVE_STATES, users_of, users_of_kind
+from .project import ACTIVE_STATES
 from .rating import previous_quarter, quarter_end
 from trytond.modules.kz_base.xlsx import XlsxReport
+from trytond.modules.kz_base.who import user_organization_id, users_of, users_of_kind
 
 REPORT_KINDS = [
     ('regional', "Regional front office"),
@@ -136,15 +137,7 @@ class QuarterlyReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_organization(cls):
-        User = Pool().get('res.user')
-        user = User(Transaction().user)
-        return user.kz_organization.id if user.kz_organization else None
-
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', deadline_visual()),
-            ]
+        return user_organization_id()
 
     def get_rec_name(self, name):
         return '%s %s Q%s' % (
@@ -474,12 +467,6 @@ class MonitoringActivity(DeadlineMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def default_year(cls):
         return Pool().get('ir.date').today().year
-
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', deadline_visual()),
-            ]
 
     def get_rec_name(self, name):
         return (self.name or '').splitlines()[0][:80] if self.name else ''

@@ -5,15 +5,16 @@
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
-from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.request import DecisionRequestMixin
+from trytond.modules.kz_base.who import user_organization_id, users_of, users_of_kind
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 from .exceptions import RoadmapError
-from .project import MODULE3_TASK, users_of, users_of_kind
+from .project import MODULE3_TASK
 
 STAGES = [
     ('pre_investment', "Pre-investment"),
@@ -314,12 +315,6 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
             ('project.rec_name', operator, value),
             ]
 
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', deadline_visual()),
-            ]
-
     # Deadline: the planned deadline, then the validation (N§61, 65)
     def get_deadline_start(self):
         if self.state == 'done':
@@ -499,9 +494,7 @@ class TaskComment(ModelSQL, ModelView):
 
     @classmethod
     def default_organization(cls):
-        User = Pool().get('res.user')
-        user = User(Transaction().user)
-        return user.kz_organization.id if user.kz_organization else None
+        return user_organization_id()
 
     def get_date(self, name):
         if self.create_date:
@@ -532,9 +525,7 @@ class TaskComment(ModelSQL, ModelView):
         if mode == 'create':
             user_id = Transaction().user
             values['author'] = user_id or None
-            user = User(user_id)
-            values['organization'] = (
-                user.kz_organization.id if user.kz_organization else None)
+            values['organization'] = user_organization_id()
             if user_id and values.get('task'):
                 task = Task(values['task'])
                 context = User.kz_rule_context()

@@ -7,12 +7,12 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.request import DecisionRequestMixin
+from trytond.modules.kz_base.who import user_organization_id, users_of, users_of_kind
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
-from trytond.transaction import Transaction
 
 from .exceptions import SuspensionError
-from .project import SUSPENDABLE_STATES, users_of, users_of_kind
+from .project import SUSPENDABLE_STATES
 
 GROUNDS = [
     ('violations', "Repeated unremedied violations of technical "
@@ -130,8 +130,6 @@ class Suspension(
         "The akimat sends the justified request (N§32)"
         pool = Pool()
         Date = pool.get('ir.date')
-        User = pool.get('res.user')
-        user = User(Transaction().user)
         for request in requests:
             if not (request.justification or '').strip():
                 raise SuspensionError(gettext(
@@ -141,8 +139,7 @@ class Suspension(
         super().request(requests)
         cls.write(list(requests), {
                 'request_date': Date.today(),
-                'requested_by': (user.kz_organization.id
-                    if user.kz_organization else None),
+                'requested_by': user_organization_id(),
                 })
         notify_users(users_of_kind('authorized_body'),
             gettext('kz_ncip.msg_suspension_label'),

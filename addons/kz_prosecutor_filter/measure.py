@@ -6,9 +6,10 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.approval import ApprovalMixin
 from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.tools import not_in_groups
+from trytond.modules.kz_base.who import user_organization_id, users_of
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 from .exceptions import MeasureError, MeasureValidationError
 
@@ -164,9 +165,7 @@ class Measure(
 
     @classmethod
     def default_issuer(cls):
-        User = Pool().get('res.user')
-        user = User(Transaction().user)
-        return user.kz_organization.id if user.kz_organization else None
+        return user_organization_id()
 
     @fields.depends('project', 'region')
     def on_change_project(self):
@@ -208,10 +207,7 @@ class Measure(
         return Configuration(1).prosecutor_decision_days, 'working'
 
     def get_deadline_recipients(self):
-        User = Pool().get('res.user')
-        if not self.prosecutor:
-            return []
-        return User.search([('kz_organization', '=', self.prosecutor.id)])
+        return users_of([self.prosecutor])
 
     def is_local(self):
         """Whether the issuer is a local (regional) body (N§59); a

@@ -95,3 +95,29 @@ class ModelApiTestCase(unittest.TestCase):
                                 f'{model}.{name}{inspect.signature(function)}'
                                 f' ≠ {inspect.signature(base)}')
         self.assertEqual(wrong, [])
+
+    def test_deadline_lists_coloured(self):
+        "Every list of every deadline model colours its rows by the state"
+        from lxml import etree
+        from trytond.modules.kz_base.deadline import DeadlineMixin
+        from trytond.pool import Pool
+        checked, uncoloured = [], []
+        with rolled_back():
+            pool = Pool()
+            View = pool.get('ir.ui.view')
+            for model in platform_models():
+                Model = pool.get(model)
+                if not issubclass(Model, DeadlineMixin):
+                    continue
+                views = View.search([
+                        ('model', '=', model), ('type', '=', 'tree'),
+                        ('inherit', '=', None)])
+                for view in views:
+                    arch = Model.fields_view_get(view.id, 'tree')
+                    tree = etree.fromstring(arch['arch'])
+                    checked.append(f'{model}/{view.id}')
+                    if ('deadline_state' not in tree.get('visual', '')
+                            or 'deadline_state' not in arch['fields']):
+                        uncoloured.append(f'{model} ({view.name})')
+        self.assertGreaterEqual(len({c.split('/')[0] for c in checked}), 11)
+        self.assertEqual(uncoloured, [])

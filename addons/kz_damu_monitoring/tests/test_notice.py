@@ -494,7 +494,10 @@ class DamuNoticeTestCase(unittest.TestCase):
             damu_shymkent)
         commission = self._user('commission',
             'kz_damu_monitoring.group_competition_commission')
-        authorized = self._user('authorized', 'kz_base.group_authorized_body')
+        authorized_body, = Organization.create([{
+                    'name': "Authorized body", 'kind': 'authorized_body'}])
+        authorized = self._user('authorized', 'kz_base.group_authorized_body',
+            authorized_body)
         self._user('grantor', 'kz_base.group_bank', orgs['grantor'])
         monitoring = self._grant(orgs)
         with today(dt.date(2025, 3, 1)), mail():

@@ -138,6 +138,33 @@ class AttractionTestCase(unittest.TestCase):
 
     # Cards and KYC (N-4)
     @with_transaction()
+    def test_escalations_reach_authorized_body(self):
+        "Initiative and project escalations reach the same people: the "
+        "users of the authorized body, not everyone in its role"
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        w = setup_world()
+        User.create([{
+                    'name': "Outsider", 'login': 'outsider',
+                    'kz_organization': w.kazinvest_org.id,
+                    'groups': [('add', [ModelData.get_id(
+                                    'kz_base', 'group_authorized_body')])],
+                    }])
+        initiative = create_initiative(w)
+        project, = Project.create([{
+                    'name': "Plant", 'investor': w.investor.id,
+                    'region': w.astana.id, 'akimat': w.akimat_org.id,
+                    'passport_date': dt.date(2025, 6, 1)}])
+
+        def escalated_to(record):
+            return (set(record.get_deadline_escalation_recipients())
+                - set(record.get_deadline_recipients()))
+        self.assertEqual(escalated_to(initiative), {w.authorized})
+        self.assertEqual(escalated_to(project), {w.authorized})
+
+    @with_transaction()
     def test_investor_card_bin_and_duplicates(self):
         "BIN through the kz_bin identifier; duplicates by BIN or name+country"
         Party = Pool().get('party.party')

@@ -1288,6 +1288,17 @@ class ImplementationTestCase(unittest.TestCase):
         config.national_pool_mrp = Decimal(1000)
         config.save()
         self.assertEqual(Project(project.id).pool, 'national')
+        config.national_pool_mrp = Decimal(150000)
+        config.save()
+        self.assertEqual(Project(project.id).pool, 'regional')
+        # Deleted, the year keeps its pools until an MRP is entered again
+        MRP.delete([MRP(mrp.id)])
+        self.assertEqual(Project(project.id).pool, 'regional')
+        # An MRP moved to the year moves its projects
+        moved, = MRP.create([{'year': 2099, 'amount': Decimal(3932)}])
+        self.assertEqual(Project(project.id).pool, 'regional')
+        MRP.write([moved], {'year': 2025})
+        self.assertEqual(Project(project.id).pool, 'national')
 
     @with_transaction()
     def test_monitoring_plan_annex2(self):
