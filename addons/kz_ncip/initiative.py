@@ -6,6 +6,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
+from trytond.modules.kz_base.feedback import open_records
 from trytond.modules.kz_base.notification import notify_users
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
@@ -87,7 +88,9 @@ class Initiative(
         domain=[If(Bool(Eval('akimat')),
                 ('kz_organization', 'child_of', [Eval('akimat', -1)],
                     'parent'),
-                ())],
+                ()),
+            # Not the Damu coordinator, who works in the akimat too
+            ('kz_roles', 'in', ['regional_front_office'])],
         states={
             'readonly': Eval('state') != 'handed',
             'invisible': Eval('state') == 'draft',
@@ -528,6 +531,16 @@ class Initiative(
         for initiative, project in zip(initiatives, projects):
             initiative.project = project
         cls.save(initiatives)
+        return open_records(projects, 'kz_ncip.act_project_form',
+            gettext('kz_ncip.msg_initiative_converted_feedback',
+                projects=', '.join(p.rec_name for p in projects)))
+
+    @classmethod
+    def created_feedback(cls, initiatives):
+        "Open the initiatives created from a meeting or a visit"
+        return open_records(initiatives, 'kz_ncip.act_initiative_form',
+            gettext('kz_ncip.msg_initiative_created_feedback',
+                initiatives=', '.join(i.rec_name for i in initiatives)))
 
     def get_project_values(self):
         "Return the values of the project passport of the initiative"

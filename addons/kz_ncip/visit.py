@@ -236,7 +236,9 @@ class Visit(Workflow, ModelSQL, ModelView):
                 raise VisitError(gettext(
                         'kz_ncip.msg_visit_not_done', visit=visit.rec_name))
             Initiative.check_organization(visit.organization)
-        Initiative.create([Initiative.values_from_visit(v) for v in visits])
+        initiatives = Initiative.create(
+            [Initiative.values_from_visit(v) for v in visits])
+        return Initiative.created_feedback(initiatives)
 
 
 class VisitOrganization(ModelSQL):

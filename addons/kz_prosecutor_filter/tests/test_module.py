@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.kz_base.exceptions import ApprovalError
+from trytond.modules.kz_base.tests.tools import first_column_links
 from trytond.modules.kz_prosecutor_filter.exceptions import (
     MeasureError, MeasureValidationError)
 from trytond.modules.kz_prosecutor_filter.measure import ASSESSED_KINDS, KINDS
@@ -641,6 +642,11 @@ class KzProsecutorFilterTestCase(ModuleTestCase):
         self.assertIn("platform's default", help_)
         self.assertIn("N§60", help_)
         self.assertEqual(Configuration(1).prosecutor_decision_days, 5)
+
+    @with_transaction()
+    def test_list_first_column(self):
+        "The first column of every list is the record, not a link"
+        self.assertEqual(first_column_links(self.module), [])
 
 
 del ModuleTestCase
