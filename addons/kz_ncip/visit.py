@@ -50,6 +50,10 @@ class Visit(Workflow, ModelSQL, ModelView):
     responsible_bodies = fields.Many2Many(
         'ncip.visit-kz.organization', 'visit', 'organization',
         "Responsible Bodies", states=_draft,
+        # State bodies: not the banks, investors or financial agency
+        domain=[('kind', 'not in', [
+                    'bank', 'leasing_company', 'investor',
+                    'financial_agency'])],
         help="The state bodies responsible for organising the visit.")
     decision_note = fields.Text("Decision Note",
         states={'readonly': Eval('state') != 'proposed'},
