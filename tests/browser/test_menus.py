@@ -245,7 +245,7 @@ class SaoMenusTestCase(support.SaoTestCase):
 
     def rpc_menus(self, login, password):
         "Return the complete names of the menus the user gets over RPC"
-        url = f'{self.url}{DATABASE}/'
+        url = f'{self.url}{DATABASE}/rpc/'
 
         def call(method, params, auth=None):
             request = urllib.request.Request(url, data=json.dumps({
@@ -330,26 +330,35 @@ class SaoMenusTestCase(support.SaoTestCase):
         with support.browser_page() as page:
             errors = []
             page.on('pageerror', lambda error: errors.append(str(error)))
-            support.sao_login(
-                page, self.url, DATABASE, 'embassy', support.DEMO_PASSWORD)
-            support.sao_open_menu(
-                page, ROOT, NCIP, 'Attraction', 'Meetings')
-            tab = page.locator('#tabcontent')
-            row = tab.locator('.treeview tbody tr:visible', has_text=subject)
-            row.first.wait_for()
-            page.wait_for_timeout(1000)
-            row.first.dblclick()
-            button = tab.get_by_role('button', name='Create Initiative')
-            button.first.wait_for()
-            button.first.click()
-            # A tab of its own, on the initiative's form, with the message
-            page.locator('#tablist a', has_text='Initiatives').first \
-                .wait_for()
-            form = page.locator('#tabcontent .tab-pane.active')
-            expect(form.locator('.infobar')).to_contain_text(
-                re.compile('Initiative created: .*Next: .*akimat'))
-            expect(self.field(form, 'Name')).to_have_value(subject)
-            support.screenshot(page, 'menus_create_initiative')
+            try:
+                self._create_initiative(page, subject)
+            except Exception:
+                support.screenshot(page, 'menus_create_initiative_failure')
+                print('JavaScript errors:', errors)
+                raise
             self.assertEqual(errors, [])
         Meeting = Model.get('ncip.meeting')
         self.assertTrue(Meeting(meeting.id).initiative)
+
+    def _create_initiative(self, page, subject):
+        support.sao_login(
+            page, self.url, DATABASE, 'embassy', support.DEMO_PASSWORD)
+        support.sao_open_menu(
+            page, ROOT, NCIP, 'Attraction', 'Meetings')
+        tab = page.locator('#tabcontent')
+        row = tab.locator('.treeview tbody tr:visible', has_text=subject)
+        row.first.wait_for()
+        page.wait_for_timeout(1500)
+        row.first.dblclick()
+        self.field(tab, 'Subject').wait_for()
+        expect(self.field(tab, 'Subject')).to_have_value(subject)
+        button = tab.get_by_role('button', name='Create Initiative')
+        button.first.click()
+        # A tab of its own, on the initiative's form, with the message
+        page.locator('#tablist a', has_text='Initiatives').first \
+            .wait_for()
+        form = page.locator('#tabcontent .tab-pane.active')
+        expect(form.locator('.infobar')).to_contain_text(
+            re.compile('Initiative created: .*Next: .*akimat'))
+        expect(self.field(form, 'Name')).to_have_value(subject)
+        support.screenshot(page, 'menus_create_initiative')
