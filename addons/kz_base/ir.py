@@ -119,7 +119,6 @@ def has_list(Model):
     return issubclass(Model, ModelView) and issubclass(Model, ModelStorage)
 
 
-
 class UIMenu(metaclass=PoolMeta):
     __name__ = 'ir.ui.menu'
 
