@@ -6,7 +6,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.kz_base.deadline import DeadlineMixin, deadline_visual
-from trytond.modules.kz_base.feedback import open_records
+from trytond.modules.kz_base.feedback import done, open_records
 from trytond.modules.kz_base.notification import notify_users
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
@@ -424,6 +424,10 @@ class Initiative(
                     initiative=initiative.rec_name,
                     organization=initiative.organization.rec_name),
                 [initiative])
+        return done(gettext('kz_ncip.msg_initiative_handed_feedback',
+                initiatives=', '.join(i.rec_name for i in initiatives),
+                akimats=', '.join(sorted(
+                        {i.akimat.rec_name for i in initiatives}))))
 
     @classmethod
     @ModelView.button
