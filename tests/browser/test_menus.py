@@ -278,8 +278,10 @@ class SaoMenusTestCase(support.SaoTestCase):
                 names = self.rpc_menus(login, password)
                 platform = {n[len(prefix):] for n in names
                     if n.startswith(prefix)}
+                top = {n for n in names if ' / ' not in n}
+                # Tryton's parties are the administrator's
+                self.assertEqual('Parties' in top, login == 'admin')
                 if login == 'admin':
-                    top = {n for n in names if ' / ' not in n}
                     # Tryton's companies duplicate the organisations and
                     # the currencies are reference data
                     self.assertNotIn('Companies', top)
@@ -307,7 +309,7 @@ class SaoMenusTestCase(support.SaoTestCase):
                 expect(support.menu_row(page, name)).to_be_visible()
             for name in ['Prosecutor Filter', 'Damu Monitoring', 'Settings',
                     'Projects', 'Dashboard', 'Suspensions and Exclusions',
-                    'Green Corridor']:
+                    'Green Corridor', 'Parties']:
                 self.assertEqual(
                     menu.get_by_text(name, exact=True).count(), 0, name)
             support.screenshot(page, 'menus_embassy')
