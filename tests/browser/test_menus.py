@@ -351,7 +351,8 @@ class SaoMenusTestCase(support.SaoTestCase):
         row = tab.locator('.treeview tbody tr:visible', has_text=subject)
         row.first.wait_for()
         page.wait_for_timeout(1500)
-        row.first.dblclick()
+        # On the subject: the middle of the row is the investor's link
+        row.first.get_by_text(subject).dblclick()
         self.field(tab, 'Subject').wait_for()
         expect(self.field(tab, 'Subject')).to_have_value(subject)
         button = tab.get_by_role('button', name='Create Initiative')
