@@ -106,17 +106,14 @@
                 if (!tab || !tab.info_bar) {
                     return result;
                 }
+                feedback([tab], action.kz_message);
                 // The tab clears its bar when its record arrives
-                if (tab.screen && tab.screen.current_record) {
+                var record_changed = tab.record_changed;
+                tab.record_changed = function() {
+                    record_changed.apply(this, arguments);
+                    tab.record_changed = record_changed;
                     feedback([tab], action.kz_message);
-                } else {
-                    var record_changed = tab.record_changed;
-                    tab.record_changed = function() {
-                        record_changed.apply(this, arguments);
-                        tab.record_changed = record_changed;
-                        feedback([tab], action.kz_message);
-                    };
-                }
+                };
                 return result;
             });
         }
