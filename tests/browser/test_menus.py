@@ -243,6 +243,13 @@ MENUS = {
 class SaoMenusTestCase(support.SaoTestCase):
     DATABASE = DATABASE
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The server loads the database on its first call: not in sao's
+        # login dialog, which waits less on a busy machine
+        cls.rpc_menus(cls, 'admin', support.ADMIN_PASSWORD)
+
     def rpc_menus(self, login, password):
         "Return the complete names of the menus the user gets over RPC"
         url = f'{self.url}{DATABASE}/rpc/'
