@@ -248,11 +248,12 @@ class SaoMenusTestCase(support.SaoTestCase):
         super().setUpClass()
         # The server loads the database on its first call: not in sao's
         # login dialog, which waits less on a busy machine
-        cls.rpc_menus(cls, 'admin', support.ADMIN_PASSWORD)
+        cls.rpc_menus('admin', support.ADMIN_PASSWORD)
 
-    def rpc_menus(self, login, password):
+    @classmethod
+    def rpc_menus(cls, login, password):
         "Return the complete names of the menus the user gets over RPC"
-        url = f'{self.url}{DATABASE}/rpc/'
+        url = f'{cls.url}{DATABASE}/rpc/'
 
         def call(method, params, auth=None):
             request = urllib.request.Request(url, data=json.dumps({
