@@ -73,4 +73,68 @@
         KazakhNumberFormat.supportedLocalesOf = NumberFormat.supportedLocalesOf;
         Intl.NumberFormat = KazakhNumberFormat;
     }
+
+    // Workflow buttons say what they did and what comes next
+    // (kz_base/feedback.py): a button that created nothing answers a
+    // message, which sao would take for a client action and ignore; one
+    // that created records opens them with the message (kz_message).
+    var CLIENT_ACTIONS = ['new', 'delete', 'remove', 'copy', 'next',
+        'previous', 'close', 'reload', 'reload menu', 'reload context'];
+    var feedback = function(windows, message) {
+        for (const window_ of windows) {
+            if (window_.info_bar) {
+                window_.info_bar.refresh('kz-feedback');
+                window_.info_bar.add(message, 'info', 'kz-feedback');
+            }
+        }
+    };
+    var client_action = Sao.Screen.prototype.client_action;
+    Sao.Screen.prototype.client_action = function(action) {
+        if (typeof action == 'string' && !action.startsWith('switch')
+                && (CLIENT_ACTIONS.indexOf(action) < 0)) {
+            feedback(this.windows, action);
+            return jQuery.when();
+        }
+        return client_action.apply(this, arguments);
+    };
+    var exec_action = Sao.Action.exec_action;
+    Sao.Action.exec_action = function(action, data, context) {
+        var prm = exec_action.apply(this, arguments);
+        if (action && action.kz_message) {
+            prm = jQuery.when(prm).then(function(result) {
+                var tab = Sao.Tab.tabs.get_current();
+                if (!tab || !tab.info_bar) {
+                    return result;
+                }
+                feedback([tab], action.kz_message);
+                // The tab clears its bar when its record arrives
+                var record_changed = tab.record_changed;
+                tab.record_changed = function() {
+                    record_changed.apply(this, arguments);
+                    tab.record_changed = record_changed;
+                    feedback([tab], action.kz_message);
+                };
+                return result;
+            });
+        }
+        return prm;
+    };
+
+    // A report about the list runs without a ticked row: every list has
+    // one of its listed records in its print menu (kz_base ir.py, the
+    // rating's Excel), so the menu is enabled once the list has rows
+    var record_message = Sao.Tab.Form.prototype.record_message;
+    Sao.Tab.Form.prototype.record_message = function(
+            position, size, max_size, record_id) {
+        record_message.apply(this, arguments);
+        var view = this.screen.current_view;
+        var print = this.buttons.print;
+        if (view && (view.view_type == 'tree') && size && print
+                && (print._can_be_sensitive !== false)) {
+            print.prop('disabled', false);
+            if (this.menu_buttons.print) {
+                this.menu_buttons.print.removeClass('disabled');
+            }
+        }
+    };
 }());

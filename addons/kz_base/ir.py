@@ -91,6 +91,7 @@ class ActionKeyword(metaclass=PoolMeta):
         record of its own"""
         pool = Pool()
         Action = pool.get('ir.action')
+        ActionReport = pool.get('ir.action.report')
         ModelData = pool.get('ir.model.data')
         keywords = super().get_keyword(keyword, value)
         model, _ = value
@@ -98,6 +99,14 @@ class ActionKeyword(metaclass=PoolMeta):
             return keywords
         action_id = ModelData.get_id('kz_base', 'report_list_xlsx')
         if any(k['id'] == action_id for k in keywords):
+            return keywords
+        # A list with an Excel of its own (the rating) gets it only once
+        if ActionReport.search([
+                    ('id', 'in', [k['id'] for k in keywords
+                            if k.get('type') == 'ir.action.report']),
+                    ('extension', '=', 'xlsx'),
+                    ('records', '=', 'listed'),
+                    ], limit=1):
             return keywords
         values = Action.get_action_values('ir.action.report', [action_id])
         for value in values:
@@ -108,3 +117,50 @@ class ActionKeyword(metaclass=PoolMeta):
 def has_list(Model):
     "Tell whether the model's records are shown in a list of the client"
     return issubclass(Model, ModelView) and issubclass(Model, ModelStorage)
+
+
+class UIMenu(metaclass=PoolMeta):
+    __name__ = 'ir.ui.menu'
+
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        """Hide the folders in which the user sees nothing: the core hides
+        the entries whose model or groups he lacks, not the folder left
+        empty (the embassy's "Prosecutor Filter")"""
+        transaction = Transaction()
+        menus = super().search(domain, offset=offset, limit=limit,
+            order=order, count=False, query=query)
+        if query:
+            return menus
+        if (transaction.check_access and menus
+                and not transaction.context.get('_kz_menu_all')):
+            empty = cls.kz_empty_folders()
+            menus = [m for m in menus if m.id not in empty]
+        if count:
+            return len(menus)
+        return menus
+
+    @classmethod
+    def kz_empty_folders(cls):
+        "Return the ids of the folders without an entry the user sees"
+        with Transaction().set_context(_kz_menu_all=True):
+            menus = cls.search([])
+        children = {}
+        for menu in menus:
+            if menu.parent:
+                children.setdefault(menu.parent.id, []).append(menu)
+        empty = set()
+
+        def is_empty(menu):
+            if menu.action_keywords:
+                return False
+            # Every child is visited: its own empty folders are marked
+            result = all([is_empty(c) for c in children.get(menu.id, [])])
+            if result:
+                empty.add(menu.id)
+            return result
+        for menu in menus:
+            if not menu.parent:
+                is_empty(menu)
+        return empty

@@ -36,12 +36,81 @@ class User(metaclass=PoolMeta):
         "what the user sees to its competence.")
     kz_region = fields.Function(
         fields.Many2One('kz.region', "Region"), 'get_kz_region')
+    kz_roles = fields.Function(fields.MultiSelection(
+            'get_kz_roles_selection', "Platform Roles",
+            help="The platform's role groups of the user, with the groups "
+            "they belong to (an akimat officer is also an NCIP body): "
+            "pickers offer only the users of the right role."),
+        'get_kz_roles', searcher='search_kz_roles')
 
     _kz_rule_context_cache = Cache('res_user.kz_rule_context')
 
     def get_kz_region(self, name):
         if self.kz_organization and self.kz_organization.region:
             return self.kz_organization.region.id
+
+    @classmethod
+    def _kz_role_groups(cls):
+        "Return the role code of each group id of kz_base"
+        ModelData = Pool().get('ir.model.data')
+        with without_check_access():
+            data = ModelData.search([
+                    ('module', '=', 'kz_base'),
+                    ('model', '=', 'res.group'),
+                    ])
+        return {d.db_id: d.fs_id[len('group_'):] for d in data
+            if d.fs_id.startswith('group_')}
+
+    @classmethod
+    def get_kz_roles_selection(cls):
+        Group = Pool().get('res.group')
+        codes = cls._kz_role_groups()
+        with without_check_access():
+            groups = Group.browse(list(codes))
+            return sorted((codes[g.id], g.rec_name) for g in groups)
+
+    @classmethod
+    def _kz_group_parents(cls):
+        "Return the parent id of each group id"
+        Group = Pool().get('res.group')
+        with without_check_access():
+            return {g.id: g.parent.id if g.parent else None
+                for g in Group.search([])}
+
+    @classmethod
+    def get_kz_roles(cls, users, name):
+        codes = cls._kz_role_groups()
+        parents = cls._kz_group_parents()
+        result = {}
+        with without_check_access():
+            for user in cls.browse(users):
+                # The groups and their parents, as the access rights
+                roles = set()
+                for group in user.groups:
+                    group_id = group.id
+                    while group_id and group_id not in roles:
+                        roles.add(group_id)
+                        group_id = parents.get(group_id)
+                result[user.id] = sorted(
+                    codes[g] for g in roles if g in codes)
+        return result
+
+    @classmethod
+    def search_kz_roles(cls, name, clause):
+        "Users of a group of the roles or of a group below them"
+        _, operator, value = clause[:3]
+        if isinstance(value, str):
+            value = [value]
+        groups = {i for i, c in cls._kz_role_groups().items()
+            if c in (value or [])}
+        parents = cls._kz_group_parents()
+        # The groups below them too
+        size = None
+        while size != len(groups):
+            size = len(groups)
+            groups |= {g for g, p in parents.items() if p in groups}
+        operator = 'not in' if operator in {'not in', '!='} else 'in'
+        return [('groups', operator, list(groups))]
 
     @classmethod
     def get_login(cls, login, parameters):

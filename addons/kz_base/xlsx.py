@@ -62,8 +62,28 @@ def append_row(sheet, values):
     sheet.append([text_cell(sheet, v) for v in values])
 
 
+def dated_name(name):
+    "Return the file name of a report about a list: its title and the day"
+    today = Pool().get('ir.date').today()
+    return '%s %s' % (name, today.isoformat())
+
+
 class XlsxReport(Report):
     "Excel report: subclasses implement get_rows"
+
+    @classmethod
+    def execute(cls, ids, data):
+        """A report about a list (not single) is named after its content
+        and the day, not after the names of its rows (ids for a rating)"""
+        ActionReport = Pool().get('ir.action.report')
+        actions = ActionReport.search([
+                ('report_name', '=', cls.__name__),
+                ], limit=1)
+        if actions and actions[0].single:
+            return super().execute(ids, data)
+        with Transaction().set_context(with_rec_name=False):
+            oext, content, direct_print, name = super().execute(ids, data)
+        return oext, content, direct_print, dated_name(name)
 
     @classmethod
     def get_rows(cls, records, data):
@@ -135,7 +155,8 @@ class ListXlsx(Report):
         with Transaction().set_context(with_rec_name=False):
             oext, content, direct_print, _ = super().execute(ids, data)
         IrModel = Pool().get('ir.model')
-        return oext, content, direct_print, IrModel.get_name(data['model'])
+        return (oext, content, direct_print,
+            dated_name(IrModel.get_name(data['model'])))
 
     @classmethod
     def _get_records(cls, ids, model, data):

@@ -12,6 +12,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.modules.kz_base.feedback import open_records
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.who import users_of, users_of_role
 from trytond.pool import Pool
@@ -159,7 +160,8 @@ class Monitoring(Workflow, ModelSQL, ModelView):
             'invisible': Eval('origin') != 'request',
             'required': Eval('origin') == 'request',
             })
-    officer = fields.Many2One('res.user', "Officer", states=_states)
+    officer = fields.Many2One('res.user', "Officer", states=_states,
+        domain=[('kz_roles', 'in', ['damu_officer', 'damu_manager'])])
     start_date = fields.Date("Start", required=True, states=_states)
     end_date = fields.Date("End", required=True, states=_states,
         domain=[('end_date', '>=', Eval('start_date', None))])
@@ -799,10 +801,17 @@ class Monitoring(Workflow, ModelSQL, ModelView):
         cls._flag_late_visits([d for d in deadlines
                 if d.kind == 'site_visit' and d.due_date < today])
         cls.write(monitorings, {'notified_date': today})
-        cls._send_notices('bank', [m for m in monitorings
+        notices = cls._send_notices('bank', [m for m in monitorings
                 if m.kind != 'grant'])
-        cls._send_notices('grant', [m for m in monitorings
+        notices += cls._send_notices('grant', [m for m in monitorings
                 if m.kind == 'grant'])
+        if notices:
+            return open_records(notices, 'kz_damu_monitoring.act_notice_form',
+                gettext('kz_damu_monitoring.msg_monitoring_notified_feedback',
+                    monitorings=', '.join(m.rec_name for m in monitorings),
+                    notices=len(notices),
+                    start=pool.get('ir.lang').get().strftime(
+                        min(m.start_date for m in monitorings))))
 
     @classmethod
     def _send_notices(cls, kind, monitorings):

@@ -6,6 +6,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.modules.kz_base.feedback import done, open_records
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.who import acts_for, user_organization, users_of, users_of_kind
 from trytond.pool import Pool, PoolMeta
@@ -87,7 +88,9 @@ class Initiative(
         domain=[If(Bool(Eval('akimat')),
                 ('kz_organization', 'child_of', [Eval('akimat', -1)],
                     'parent'),
-                ())],
+                ()),
+            # Not the Damu coordinator, who works in the akimat too
+            ('kz_roles', 'in', ['regional_front_office'])],
         states={
             'readonly': Eval('state') != 'handed',
             'invisible': Eval('state') == 'draft',
@@ -386,6 +389,10 @@ class Initiative(
                     initiative=initiative.rec_name,
                     organization=initiative.organization.rec_name),
                 [initiative])
+        return done(gettext('kz_ncip.msg_initiative_handed_feedback',
+                initiatives=', '.join(i.rec_name for i in initiatives),
+                akimats=', '.join(sorted(
+                        {i.akimat.rec_name for i in initiatives}))))
 
     @classmethod
     @ModelView.button
@@ -493,6 +500,16 @@ class Initiative(
         for initiative, project in zip(initiatives, projects):
             initiative.project = project
         cls.save(initiatives)
+        return open_records(projects, 'kz_ncip.act_project_form',
+            gettext('kz_ncip.msg_initiative_converted_feedback',
+                projects=', '.join(p.rec_name for p in projects)))
+
+    @classmethod
+    def created_feedback(cls, initiatives):
+        "Open the initiatives created from a meeting or a visit"
+        return open_records(initiatives, 'kz_ncip.act_initiative_form',
+            gettext('kz_ncip.msg_initiative_created_feedback',
+                initiatives=', '.join(i.rec_name for i in initiatives)))
 
     def get_project_values(self):
         "Return the values of the project passport of the initiative"

@@ -43,6 +43,10 @@ class InvestorRegister(ModelSQL, ModelView):
         super().__setup__()
         cls._order = [('investor', 'ASC'), ('id', 'ASC')]
 
+    def get_rec_name(self, name):
+        # A row of the register is its investor
+        return self.investor.rec_name if self.investor else str(self.id)
+
     @classmethod
     def project_domain(cls):
         "The projects that put their investor in the register"

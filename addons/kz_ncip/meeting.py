@@ -93,6 +93,7 @@ class Meeting(ModelSQL, ModelView):
         for meeting, initiative in zip(meetings, initiatives):
             meeting.initiative = initiative
         cls.save(meetings)
+        return Initiative.created_feedback(initiatives)
 
 
 class ParticipantMixin:
@@ -100,6 +101,7 @@ class ParticipantMixin:
     __slots__ = ()
     kind = fields.Selection(PARTICIPANT_KINDS, "Side", required=True)
     user = fields.Many2One('res.user', "Official", ondelete='RESTRICT',
+        domain=[('kz_roles', 'in', ['ncip_body'])],
         states={'invisible': Eval('kind') != 'official'})
     party = fields.Many2One('party.party', "Person", ondelete='RESTRICT',
         states={'invisible': Eval('kind') != 'investor'})

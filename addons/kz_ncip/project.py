@@ -13,6 +13,7 @@ from trytond.model import (
 from trytond.modules.kz_base.approval import ApprovalMixin
 from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.exceptions import MissingMRP
+from trytond.modules.kz_base.feedback import done
 from trytond.modules.kz_base.identifier import BINMixin
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.tools import not_in_groups
@@ -515,6 +516,7 @@ class Project(
             project.check_roadmap()
         cls.write(projects, {'submission_date': Date.today()})
         cls.request_approval(projects)
+        approvers = []
         for project in projects:
             approvers = [a.organization for a in project.current_approvals()
                 if a.organization]
@@ -524,6 +526,11 @@ class Project(
                 gettext('kz_ncip.msg_project_approval_description',
                     project=project.rec_name),
                 [project])
+        return done(gettext('kz_ncip.msg_project_submitted_feedback',
+                projects=', '.join(p.rec_name for p in projects),
+                approvers=', '.join(sorted({
+                            a.rec_name for p in projects
+                            for a in p.current_approvals()}))))
 
     def check_roadmap(self):
         "Raise when the roadmap is not complete (N§47)"
@@ -625,6 +632,8 @@ class Project(
                 'verified_by': Transaction().user,
                 'verified_date': Date.today(),
                 })
+        return done(gettext('kz_ncip.msg_project_verified_feedback',
+                projects=', '.join(p.rec_name for p in projects)))
 
     @classmethod
     @ModelView.button

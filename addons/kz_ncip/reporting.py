@@ -352,6 +352,10 @@ class QuarterlyReportLine(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.report, Index.Equality())))
 
+    def get_rec_name(self, name):
+        # A line reports on its project
+        return self.project.rec_name
+
     def _translated(self, name):
         Project = Pool().get('ncip.project')
         selection = dict(Project.fields_get([name])[name]['selection'])

@@ -50,6 +50,10 @@ class Visit(Workflow, ModelSQL, ModelView):
     responsible_bodies = fields.Many2Many(
         'ncip.visit-kz.organization', 'visit', 'organization',
         "Responsible Bodies", states=_draft,
+        # State bodies: not the banks, investors or financial agency
+        domain=[('kind', 'not in', [
+                    'bank', 'leasing_company', 'investor',
+                    'financial_agency'])],
         help="The state bodies responsible for organising the visit.")
     decision_note = fields.Text("Decision Note",
         states={'readonly': Eval('state') != 'proposed'},
@@ -236,7 +240,9 @@ class Visit(Workflow, ModelSQL, ModelView):
                 raise VisitError(gettext(
                         'kz_ncip.msg_visit_not_done', visit=visit.rec_name))
             Initiative.check_organization(visit.organization)
-        Initiative.create([Initiative.values_from_visit(v) for v in visits])
+        initiatives = Initiative.create(
+            [Initiative.values_from_visit(v) for v in visits])
+        return Initiative.created_feedback(initiatives)
 
 
 class VisitOrganization(ModelSQL):

@@ -48,8 +48,9 @@ class SaoListExportTestCase(support.SaoTestCase):
             with page.expect_download() as download:
                 page.locator('a[role=menuitem]:visible',
                     has_text='Excel (.xlsx)').first.click()
-            self.assertEqual(download.value.suggested_filename,
-                'Investment Project.xlsx')
+            # Named after the list and the day
+            self.assertRegex(download.value.suggested_filename,
+                r'^Investment Project \d{4}-\d{2}-\d{2}\.xlsx$')
             # The file goes with the browser
             with open(download.value.path(), 'rb') as fp:
                 content = fp.read()

@@ -73,7 +73,9 @@ class ListXlsxTestCase(unittest.TestCase):
         labels, typed cells, one row per record in the order given"""
         records = self.records()
         sheet, name = self.export(records)
-        self.assertEqual(name, 'Test List')
+        # Named after the list and the day, not after its records
+        today = Pool().get('ir.date').today()
+        self.assertEqual(name, 'Test List %s' % today.isoformat())
         self.assertEqual([c.value for c in sheet[1]], HEADERS)
         cement = {h: c for h, c in zip(HEADERS, sheet[2])}
         self.assertEqual(cement['State'].value, 'Draft')

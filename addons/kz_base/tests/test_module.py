@@ -269,7 +269,8 @@ class KzBaseTestCase(ModuleTestCase):
         self.assertEqual(rows[1], ('100000000', 'Abai Region', 'Oblast',
                 'Semey'))
         self.assertEqual(len(rows), 1 + 20)
-        self.assertEqual(name, 'Region')
+        self.assertEqual(
+            name, 'Region %s' % pool.get('ir.date').today().isoformat())
 
     @with_transaction()
     def test_party_identifier_kz_bin(self):

@@ -104,3 +104,36 @@ def language(code, *modules):
             os.path.join(directory, 'locale', code + '.po'))
     with Transaction().set_context(language=code):
         yield
+
+
+# A link: sao opens the other record when the cell is clicked
+LINK_TYPES = {'many2one', 'one2one', 'reference', 'one2many', 'many2many'}
+
+
+def first_column_links(module):
+    """Return the list views of the module (with the columns every
+    activated module adds) whose first column is a link to another record
+    instead of the record itself: (view, model, field) per view"""
+    from lxml import etree
+
+    from trytond.pool import Pool
+    pool = Pool()
+    View = pool.get('ir.ui.view')
+    result = []
+    for view in View.search([
+                ('module', '=', module),
+                ('type', '=', 'tree'),
+                ('inherit', '=', None),
+                ]):
+        Model = pool.get(view.model)
+        arch = Model.fields_view_get(view_id=view.id, view_type='tree')[
+            'arch']
+        field = next(etree.fromstring(arch).iter('field'), None)
+        if field is None:
+            continue
+        name = field.get('name')
+        definition = Model._fields[name]
+        definition = getattr(definition, '_field', definition)
+        if definition._type in LINK_TYPES:
+            result.append((view.name or view.id, view.model, name))
+    return result

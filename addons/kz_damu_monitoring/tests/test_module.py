@@ -16,7 +16,7 @@ from trytond.model.exceptions import (
 from trytond.modules.kz_base import deadline as deadline_module
 from trytond.modules.kz_base.exceptions import InvalidBIN, UploadError
 from trytond.modules.kz_base.tests.tools import (
-    pdf_text as raw_pdf_text, today)
+    first_column_links, pdf_text as raw_pdf_text, today)
 from trytond.modules.kz_damu_monitoring import annex4
 from trytond.modules.kz_damu_monitoring.exceptions import (
     ContractValidationError, ImportBankAccessError, ImportFileError,
@@ -1368,6 +1368,11 @@ class DamuMonitoringTestCase(ModuleTestCase):
         self.assertIsNone(repaid.closed_date)
         self.assertEqual(totals(dt.date(2025, 4, 30))['loan_amount'],
             Decimal(3000))
+
+    @with_transaction()
+    def test_list_first_column(self):
+        "The first column of every list is the record, not a link"
+        self.assertEqual(first_column_links(self.module), [])
 
 
 del ModuleTestCase

@@ -238,9 +238,13 @@ class DamuNoticeTestCase(unittest.TestCase):
         bank = [self._monitoring(orgs, 'S-1'), self._guarantee(orgs, 'G-1')]
         grant = self._grant(orgs)
         with today(dt.date(2025, 2, 20)):
-            Monitoring.notify(bank + [grant])
+            action = Monitoring.notify(bank + [grant])
         bank_notice, = Notice.search([('kind', '=', 'bank')])
         grant_notice, = Notice.search([('kind', '=', 'grant')])
+        # Send Notices opens the notices it created and says what is next
+        self.assertEqual(action['res_model'], 'damu.notice')
+        self.assertIn("2 notice(s) created", action['kz_message'])
+        self.assertIn("Next:", action['kz_message'])
         with self._russian():
             oext, content, _, _ = NoticeReport.execute([bank_notice.id], {})
             self.assertEqual(oext, 'pdf')

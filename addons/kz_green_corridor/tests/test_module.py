@@ -10,7 +10,8 @@ from trytond.model.exceptions import (
     DomainValidationError, RequiredValidationError)
 from trytond.modules.kz_base.exceptions import ReportConversionError
 from trytond.modules.kz_base.tests.tools import (
-    config_option, language, normalize, pdf_text, seed_path)
+    config_option, first_column_links, language, normalize, pdf_text,
+    seed_path)
 from trytond.modules.kz_green_corridor.exceptions import (
     ConfigurationValidationError, GreenCorridorError, ImportFileError,
     MissingMRPError, MissingRateError)
@@ -1134,6 +1135,11 @@ class KzGreenCorridorTestCase(ModuleTestCase):
         wizard.start.file = b'<xml/>'
         with self.assertRaises(ImportFileError):
             wizard.transition_import_()
+
+    @with_transaction()
+    def test_list_first_column(self):
+        "The first column of every list is the record, not a link"
+        self.assertEqual(first_column_links(self.module), [])
 
 
 del ModuleTestCase

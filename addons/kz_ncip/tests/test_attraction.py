@@ -10,14 +10,14 @@ from decimal import Decimal
 from lxml import etree
 
 from trytond.exceptions import UserError
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, DomainValidationError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_ncip.exceptions import (
     InitiativeError, KYCError, PartyDuplicateError, VisitError)
 from trytond.modules.kz_base.exceptions import ClientWriteError
 from trytond.modules.kz_base.tests.tools import as_user, today
 from trytond.pool import Pool
-from trytond.pyson import PYSONDecoder
+from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
@@ -349,9 +349,15 @@ class AttractionTestCase(unittest.TestCase):
                                             'name': "Hans Müller"}])],
                         }])
             self.assertEqual(meeting.organization, w.embassy_org)
-            Meeting.create_initiative([meeting])
+            action = Meeting.create_initiative([meeting])
         initiative = meeting.initiative
         self.assertTrue(initiative)
+        # The button opens the initiative and says what comes next
+        self.assertEqual(action['res_model'], 'ncip.initiative')
+        self.assertEqual(action['res_id'], initiative.id)
+        self.assertEqual(action['views'][0][1], 'form')
+        self.assertIn("Initiative created: Wind energy", action['kz_message'])
+        self.assertIn("akimat", action['kz_message'])
         self.assertEqual(initiative.meeting, meeting)
         self.assertEqual(list(initiative.meetings), [meeting])
         self.assertEqual(initiative.cost, Decimal(5))
@@ -784,6 +790,32 @@ class AttractionTestCase(unittest.TestCase):
             Initiative.write([initiative], {'comments': [
                         ('create', [{'text': "Any news?"}])]})
         self.assertEqual(Initiative(initiative.id).description, "Akimat's")
+
+    @with_transaction()
+    def test_officer_picker(self):
+        """The officer of an initiative is a user of its akimat with the
+        akimat's role, not another user working there (Damu coordinator)"""
+        pool = Pool()
+        Initiative = pool.get('ncip.initiative')
+        User = pool.get('res.user')
+        w = setup_world()
+        coordinator, = User.create([{
+                    'name': "Coordinator", 'login': 'coordinator',
+                    'kz_organization': w.akimat_org.id}])
+        initiative = create_initiative(w)
+        with today(dt.date(2025, 3, 24)):
+            Initiative.hand_over([initiative])
+        domain = Initiative.officer.domain
+        officers = User.search([
+                PYSONDecoder({'akimat': w.akimat_org.id}).decode(
+                    PYSONEncoder().encode(domain)),
+                ])
+        self.assertIn(w.akimat, officers)
+        self.assertNotIn(coordinator, officers)
+        self.assertNotIn(w.akimat2, officers)
+        initiative.officer = coordinator
+        with self.assertRaises(DomainValidationError):
+            initiative.save()
 
     @with_transaction()
     def test_buttons_by_role(self):

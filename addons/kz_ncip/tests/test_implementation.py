@@ -972,6 +972,8 @@ class ImplementationTestCase(unittest.TestCase):
             oext, content, _, name = RatingReport.execute(
                 [r.id for r in ratings], {})
         self.assertEqual(oext, 'xlsx')
+        # Named after the rating and the day, not after the rows' ids
+        self.assertEqual(name, 'Regional Rating (Excel) 2026-01-05')
         sheet = load_workbook(io.BytesIO(content)).active
         self.assertEqual(sheet['A2'].value, 'Rank')
         rows = list(sheet.iter_rows(min_row=3, values_only=True))

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from trytond.modules.kz_base.exceptions import InvalidBIN
+from trytond.modules.kz_base.tests.tools import first_column_links
 from trytond.modules.kz_ncip.exceptions import ProjectValidationError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -94,6 +95,11 @@ class KzNcipTestCase(ModuleTestCase):
         "The passport is due 30 calendar days after its creation (N§45)"
         project = create_project()
         self.assertEqual(project.due_date, dt.date(2025, 7, 1))
+
+    @with_transaction()
+    def test_list_first_column(self):
+        "The first column of every list is the record, not a link"
+        self.assertEqual(first_column_links(self.module), [])
 
 
 del ModuleTestCase

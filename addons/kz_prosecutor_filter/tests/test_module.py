@@ -6,6 +6,7 @@ import datetime as dt
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_base.exceptions import ApprovalError
+from trytond.modules.kz_base.tests.tools import first_column_links
 from trytond.modules.kz_prosecutor_filter.exceptions import (
     MeasureError, MeasureValidationError)
 from trytond.modules.kz_prosecutor_filter.measure import ASSESSED_KINDS, KINDS
@@ -638,6 +639,11 @@ class KzProsecutorFilterTestCase(ModuleTestCase):
         self.assertIn("platform's default", help_)
         self.assertIn("N§60", help_)
         self.assertEqual(Configuration(1).prosecutor_decision_days, 5)
+
+    @with_transaction()
+    def test_list_first_column(self):
+        "The first column of every list is the record, not a link"
+        self.assertEqual(first_column_links(self.module), [])
 
 
 del ModuleTestCase
