@@ -110,8 +110,9 @@ class ScaleOutTestCase(unittest.TestCase):
         self.assertTrue(docker.getboolean('queue', 'worker'))
 
     def test_mrp_change_seen_by_other_server(self):
-        """The MRP changed through A: B computes the pool of a project with
-        the new amount, not with the one it had cached"""
+        """The MRP changed through A: a project created through B right
+        after gets its pool from the new amount, not from the one B had
+        cached (A moves the existing projects itself)"""
         a = self.client(self.url_a)
         b = self.client(self.url_b)
         year = dt.date.today().year
@@ -122,34 +123,32 @@ class ScaleOutTestCase(unittest.TestCase):
         else:
             amount = Decimal('4000')
             mrp_id, = a.call('model.kz.mrp.create',
-                [{'year': year, 'amount': amount}], {})
+                [{'year': year, 'amount': str(amount)}], {})
         threshold_mrp = decimal(a.call('model.kz.configuration.read', [1],
                 ['national_pool_mrp'], {})[0]['national_pool_mrp'])
         cost = threshold_mrp * amount
         region_id, = b.call('model.kz.region.search', [], 0, 1, None, {})
         investor_id, = b.call(
             'model.party.party.search', [], 0, 1, None, {})
-        # B computes the pool, so it caches the MRP of the year
-        project_id, = b.call('model.ncip.project.create', [{
-                    'name': "Scale-out project",
-                    'investor': investor_id,
-                    'region': region_id,
-                    'cost': str(cost),
-                    }], {})
-        pool = b.call('model.ncip.project.read', [project_id], ['pool'],
-            {})[0]['pool']
-        self.assertEqual(pool, 'national')
+
+        def pool_of_new_project_on_b():
+            "B computes the pool of a new project, with its cached MRP"
+            project_id, = b.call('model.ncip.project.create', [{
+                        'name': "Scale-out project",
+                        'investor': investor_id,
+                        'region': region_id,
+                        'cost': str(cost),
+                        }], {})
+            return b.call('model.ncip.project.read', [project_id],
+                ['pool'], {})[0]['pool']
+        self.assertEqual(pool_of_new_project_on_b(), 'national')
 
         # The MRP doubles through A: the same cost is now regional
         a.call('model.kz.mrp.write', [mrp_id], {'amount': str(amount * 2)},
             {})
         try:
-            def pool_on_b():
-                b.call('model.ncip.project.write', [project_id],
-                    {'cost': str(cost)}, {})
-                return b.call('model.ncip.project.read', [project_id],
-                    ['pool'], {})[0]['pool'] == 'regional'
-            self.eventually(pool_on_b,
+            self.eventually(
+                lambda: pool_of_new_project_on_b() == 'regional',
                 "B kept the MRP it had cached before A changed it")
         finally:
             a.call('model.kz.mrp.write', [mrp_id], {'amount': str(amount)},
