@@ -1,5 +1,6 @@
 #!/bin/sh
 # web: gunicorn serving trytond.application:app; cron: trytond-cron;
+# worker: trytond-worker running the ir.queue tasks;
 # admin: create or upgrade the database with every addon (and demo data
 # when KZ_DEMO=1).
 set -e
@@ -7,6 +8,9 @@ DB=${TRYTOND_DATABASE_NAMES:-kz}
 case "$1" in
     web)
         exec gunicorn --config /etc/trytond/gunicorn.conf.py trytond.application:app
+        ;;
+    worker)
+        exec trytond-worker -c "$TRYTOND_CONFIG" -d "$DB" -n "${KZ_QUEUE_PROCESSES:-2}" --logconf "$TRYTOND_LOGGING_CONFIG"
         ;;
     cron)
         exec trytond-cron -c "$TRYTOND_CONFIG" -d "$DB" --logconf "$TRYTOND_LOGGING_CONFIG"

@@ -119,20 +119,23 @@ def free_port():
 
 
 @contextlib.contextmanager
-def running_server(database, extra_env=None):
-    "Serve sao and JSON-RPC for the database; yield the base URL"
+def running_server(database, extra_env=None, name=None):
+    """Serve sao and JSON-RPC for the database; yield the base URL.
+    name tells apart the configuration and log of several servers of the
+    same database"""
     port = free_port()
     env = dict(os.environ, **(extra_env or {}))
     os.makedirs(ARTIFACTS, exist_ok=True)
+    name = name or database
     # The listen address of the configuration file wins over the
     # environment, so the server gets a copy with its own port.
-    server_config = os.path.join(ARTIFACTS, f'trytond-{database}.conf')
+    server_config = os.path.join(ARTIFACTS, f'trytond-{name}.conf')
     with open(config_file()) as source, open(server_config, 'w') as target:
         for line in source:
             if line.startswith('listen ='):
                 line = f'listen = 127.0.0.1:{port}\n'
             target.write(line)
-    log = open(os.path.join(ARTIFACTS, f'trytond-{database}.log'), 'w')
+    log = open(os.path.join(ARTIFACTS, f'trytond-{name}.log'), 'w')
     process = subprocess.Popen(
         [os.path.join(BIN, 'trytond'), '-c', server_config, '-d', database],
         env=env, stdout=log, stderr=subprocess.STDOUT)

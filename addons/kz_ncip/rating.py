@@ -12,7 +12,7 @@ deadline).  Fewer points rank better; equal points rank the region with
 more projects first; equal points and projects share the rank.  Regions
 without any rated project rank after every region with projects, all on
 the same last rank (their 0 points say nothing about delays).  The
-points are computed by one SQL query."""
+points are computed by one SQL query over the late tasks only."""
 import datetime as dt
 
 from sql import Literal, Null, Window
@@ -100,18 +100,19 @@ class RegionRating(ModelSQL, ModelView):
             (~finished & (task.deadline < late1), Literal(points2)),
             (~finished & (task.deadline < date), Literal(points1)),
             else_=Literal(0.0))
-        is_late = Case(
-            (finished & (task.delay_days >= 1), Literal(1)),
-            (~finished & (task.deadline < date), Literal(1)),
-            else_=Literal(0))
+        # Only the late tasks score: PostgreSQL joins and sums them alone,
+        # not every task of the rated projects (bench/rating.py)
+        is_late = ((finished & (task.delay_days >= 1))
+            | (~finished & (task.deadline < date)))
         task_points = task.join(project,
             condition=task.project == project.id
             ).select(
             project.region.as_('region'),
             Sum(points).as_('points'),
-            Sum(is_late).as_('late_tasks'),
+            Count().as_('late_tasks'),
             where=(project.state.in_(RATED_STATES)
                 & (task.deadline != Null)
+                & is_late
                 & (project.passport_date <= date)),
             group_by=[project.region])
         project_counts = project2.select(

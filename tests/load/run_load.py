@@ -12,6 +12,14 @@ It prints p50/p95/p99 latency per operation, throughput and errors, and
 the number of SQL statements one read call costs (pg_stat_statements, when
 --pg-port is given and the extension is available).  Traffic goes to
 127.0.0.1 only; the run stops by itself after --seconds.
+
+Against several server processes of the same database (README.md, "How to
+scale out"), give --url once per server: the users are spread over them in
+turn (user 1 on the first, user 2 on the second, ...), each keeping its
+server, and the figures are printed per server as well:
+
+    .venv/bin/python tests/load/run_load.py --users 50 --seconds 60 \
+        --url http://127.0.0.1:8000 --url http://127.0.0.1:8001
 """
 import argparse
 import collections
@@ -74,11 +82,14 @@ class Stats:
     def __init__(self):
         self.lock = threading.Lock()
         self.latencies = collections.defaultdict(list)
+        self.servers = collections.defaultdict(list)
         self.errors = collections.Counter()
 
-    def add(self, name, seconds):
+    def add(self, name, seconds, server=None):
         with self.lock:
             self.latencies[name].append(seconds)
+            if server:
+                self.servers[server].append(seconds)
 
     def error(self, name, error):
         with self.lock:
@@ -113,13 +124,15 @@ def list_fields(client, model):
 def timed_call(stats, name, client, method, *params):
     start = time.perf_counter()
     result = client.call(method, *params)
-    stats.add(name, time.perf_counter() - start)
+    stats.add(name, time.perf_counter() - start, client.url)
     return result
 
 
 def user_loop(index, args, login, role, available, stats, stop):
     models = [m for m in MODELS[role] if m in available]
-    client = Client(args.url, args.database)
+    # Round robin of the users over the servers
+    url = args.url[index % len(args.url)]
+    client = Client(url, args.database)
     try:
         start = time.perf_counter()
         client.login(login, args.password)
@@ -169,7 +182,7 @@ def queries_per_read(args, login, role):
                 'pg_stat_statements'], check=True, capture_output=True)
     except (subprocess.CalledProcessError, FileNotFoundError):
         return None
-    client = Client(args.url, args.database)
+    client = Client(args.url[0], args.database)
     client.login(login, args.password)
     result = {}
     for model in MODELS[role]:
@@ -198,7 +211,9 @@ def queries_per_read(args, login, role):
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--url', default='http://127.0.0.1:8000')
+    parser.add_argument('--url', action='append',
+        help="a server of the database (default http://127.0.0.1:8000); "
+        "once per server to spread the users over several")
     parser.add_argument('--database', default='kz')
     parser.add_argument('--users', type=int, default=50)
     parser.add_argument('--seconds', type=float, default=60)
@@ -211,12 +226,14 @@ def main():
     parser.add_argument('--pg-port', type=int,
         help="port of the PostgreSQL cluster, to count SQL statements")
     args = parser.parse_args()
+    args.url = args.url or ['http://127.0.0.1:8000']
 
-    admin = Client(args.url, args.database)
+    admin = Client(args.url[0], args.database)
     admin.login('admin', args.admin_password)
     available = existing_models(admin)
     users = staff(admin, args.users)
-    print(f"{len(set(users))} distinct logins for {args.users} users")
+    print(f"{len(set(users))} distinct logins for {args.users} users on "
+        f"{len(args.url)} server(s): {', '.join(args.url)}")
     stats = Stats()
     stop = threading.Event()
     threads = [threading.Thread(target=user_loop, daemon=True,
@@ -243,6 +260,13 @@ def main():
             f"{percentile(values, .5) * 1000:8.1f} "
             f"{percentile(values, .95) * 1000:8.1f} "
             f"{percentile(values, .99) * 1000:8.1f}")
+    if len(args.url) > 1:
+        for server in sorted(stats.servers):
+            values = stats.servers[server]
+            print(f"server {server}: {len(values)} calls, "
+                f"{len(values) / elapsed:.1f} calls/s, "
+                f"p50 {percentile(values, .5) * 1000:.1f} ms, "
+                f"p95 {percentile(values, .95) * 1000:.1f} ms")
     for error, count in stats.errors.most_common(10):
         print(f"error x{count}: {error}")
     if args.pg_port:

@@ -862,12 +862,17 @@ class ImplementationTestCase(unittest.TestCase):
         set_delays(a2, [])
         # Shymkent: a finished task 5 days late and one 20 days late
         set_delays(s1, [])
-        t1, t2 = sorted(s1.tasks, key=lambda t: t.id)[:2]
+        t1, t2, t3, t4 = sorted(s1.tasks, key=lambda t: t.id)[:4]
         with Transaction().set_context(_ncip_deadline_change=True):
             Task.write([t1], {'deadline': dt.date(2025, 11, 1),
                     'actual_end': dt.date(2025, 11, 6)})
             Task.write([t2], {'deadline': dt.date(2025, 11, 1),
                     'actual_end': dt.date(2025, 11, 21)})
+            # Finished early and on its deadline: not late
+            Task.write([t3], {'deadline': dt.date(2025, 11, 1),
+                    'actual_end': dt.date(2025, 10, 20)})
+            Task.write([t4], {'deadline': dt.date(2025, 11, 1),
+                    'actual_end': dt.date(2025, 11, 1)})
         self.assertEqual(Task(t1.id).delay_days, 5)
         with Transaction().set_context(date=rating_date):
             ratings = {r.region: r for r in Rating.search([])}
@@ -876,16 +881,23 @@ class ImplementationTestCase(unittest.TestCase):
         self.assertEqual(astana.late_tasks, 5)
         self.assertEqual(astana.projects, 2)
         self.assertEqual(shymkent.points, 0.5 + 1.5)
+        self.assertEqual(shymkent.late_tasks, 2)
         self.assertEqual(shymkent.projects, 1)
         self.assertLess(shymkent.rank, astana.rank)
         # The regions without projects come after them, whatever points
         self.assertEqual((shymkent.rank, astana.rank), (1, 2))
+        # On 10 November the task finished on the 21st was open, 9 days
+        # late
+        with Transaction().set_context(date=dt.date(2025, 11, 10)):
+            ratings = {r.region: r for r in Rating.search([])}
+        self.assertEqual(ratings[w.shymkent].points, 0.5 + 1)
+        self.assertEqual(ratings[w.shymkent].late_tasks, 2)
 
         # A tie of points goes to the region with more projects
         with Transaction().set_context(_ncip_deadline_change=True):
             set_delays(a1, [1, 5, 6, 15])   # 3 points
             set_delays(s1, [16, 20])         # 3 points
-            Task.write([t1, t2], {'actual_end': None})
+            Task.write([t1, t2, t3, t4], {'actual_end': None})
         with Transaction().set_context(date=rating_date):
             ratings = {r.region: r for r in Rating.search([])}
         self.assertEqual(ratings[w.astana].points, 3.0)
