@@ -65,11 +65,11 @@
             return localStorage.getItem('kz_ncalayer_url') || NCALAYER_URL;
         };
 
-        // Ask NCALayer for a CMS (data attached) of the text; resolve
+        // Ask NCALayer for a CMS of the data (base64), attached or
+        // detached, made with a key of the extended key usage; resolve
         // with the CMS in base64
-        Sao.kz_ncalayer_sign = function(text, usage) {
+        Sao.kz_ncalayer_sign = function(data, usage, attach) {
             var dfd = jQuery.Deferred();
-            var data = window.btoa(unescape(encodeURIComponent(text)));
             var not_running = Sao.i18n.gettext(
                 'NCALayer does not answer on this computer. ' +
                 'Start NCALayer and try again.');
@@ -96,7 +96,7 @@
                         'data': data,
                         'signingParams': {
                             'decode': true,
-                            'encapsulate': true,
+                            'encapsulate': attach,
                             'digested': false,
                             'tsaProfile': null,
                         },
@@ -152,7 +152,9 @@
                         return jQuery.Deferred().reject();
                     });
             }
-            return Sao.kz_ncalayer_sign(answer.challenge, AUTH_USAGE)
+            var data = window.btoa(
+                unescape(encodeURIComponent(answer.challenge)));
+            return Sao.kz_ncalayer_sign(data, AUTH_USAGE, true)
                 .then(null, function(error) {
                     var refused = jQuery.Deferred().reject();
                     if (!error) {
@@ -244,6 +246,48 @@
                 'class': 'panel-body',
             }).append(button)));
             return dialog;
+        };
+    }());
+
+    // Documents signed by the official (kz_eds SignedMixin): the button
+    // kz_eds_sign_button has NCALayer sign the document's content, then
+    // hands the CMS to the server, which verifies and stores it
+    (function() {
+        // Extended key usage of a signing key (e-mail protection)
+        var SIGN_USAGE = '1.3.6.1.5.5.7.3.4';
+        var button = Sao.Screen.prototype.button;
+        Sao.Screen.prototype.button = function(attributes) {
+            if (attributes.name != 'kz_eds_sign_button') {
+                return button.apply(this, arguments);
+            }
+            var record = this.current_record;
+            if (!record || record.id < 0) {
+                return;
+            }
+            var model = this.model_name;
+            var session = this.model.session;
+            var context = this.context;
+            var ids = [record.id];
+            return Sao.rpc({
+                'method': 'model.' + model + '.kz_eds_data',
+                'params': [ids, context],
+            }, session).then(function(data) {
+                return Sao.kz_ncalayer_sign(data[record.id], SIGN_USAGE, false)
+                    .then(null, function(error) {
+                        if (error) {
+                            Sao.common.warning.run(error,
+                                Sao.i18n.gettext('Sign with EDS'));
+                        }
+                        return jQuery.Deferred().reject();
+                    });
+            }).then(function(cms) {
+                var signatures = {};
+                signatures[record.id] = cms;
+                return Sao.rpc({
+                    'method': 'model.' + model + '.kz_eds_sign',
+                    'params': [ids, signatures, context],
+                }, session);
+            }).then(() => this.reload(ids, true));
         };
     }());
     // ---- end of the sign-in with EDS ----

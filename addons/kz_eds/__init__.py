@@ -3,7 +3,7 @@
 # copyright notices and license terms.
 from trytond.pool import Pool
 
-from . import challenge, res
+from . import challenge, damu, res, signature
 
 __all__ = ['register']
 
@@ -12,4 +12,8 @@ def register():
     Pool.register(
         challenge.Challenge,
         res.User,
+        signature.Signature,
         module='kz_eds', type_='model')
+    Pool.register(
+        damu.Act,
+        module='kz_eds', type_='model', depends=['kz_damu_monitoring'])

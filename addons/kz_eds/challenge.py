@@ -5,7 +5,7 @@ import datetime as dt
 import secrets
 
 from trytond import config
-from trytond.model import ModelSQL, fields
+from trytond.model import Index, ModelSQL, fields
 from trytond.transaction import Transaction
 
 
@@ -13,14 +13,16 @@ class Challenge(ModelSQL):
     """A one-time text the server gives to be signed at sign-in: a
     signature of anything else, or of it twice or late, is refused"""
     __name__ = 'kz.eds.challenge'
+    __string__ = "EDS Sign-in Challenge"
     nonce = fields.Char("Nonce", required=True, strip=False)
     expire = fields.DateTime("Expire", required=True)
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        t = cls.__table__()
         cls._sql_indexes.add(
-            fields.Index(cls.__table__(), (cls.__table__().nonce, 'equality')))
+            Index(t, (t.nonce, Index.Equality(cardinality='high'))))
 
     @classmethod
     def timeout(cls):

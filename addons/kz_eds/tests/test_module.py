@@ -53,8 +53,9 @@ def eds_configured(**options):
 
 
 class EDSTestCase(ModuleTestCase):
-    "Test EDS sign-in"
+    "Test EDS sign-in and signed documents"
     module = 'kz_eds'
+    extras = ['kz_damu_monitoring']
 
     def create_user(self, login, iin, organization_bin=None):
         pool = Pool()
@@ -280,6 +281,150 @@ class EDSTestCase(ModuleTestCase):
         self.create_user('aigerim', IIN_VALID)
         with self.assertRaises(SQLConstraintError):
             self.create_user('twin', IIN_VALID)
+
+    def issued_refusal_act(self):
+        "Return an issued Act of refusal to sign (Annex 7)"
+        from trytond.modules.kz_damu_monitoring.tests.tools import (
+            create_monitoring, setup_orgs)
+        pool = Pool()
+        Act = pool.get('damu.act')
+        User = pool.get('res.user')
+        User.write([User(Transaction().user)], {'kz_iin': IIN_VALID})
+        monitoring = create_monitoring(setup_orgs())
+        act, = Act.create([{
+                    'monitoring': monitoring.id,
+                    'kind': 'refusal',
+                    'director': "Aliyev A.A.",
+                    'specialists': "Sadykova S.S.",
+                    }])
+        Act.issue([act])
+        return act
+
+    def sign(self, record, certificate, content=None):
+        "Sign the record as NCALayer would and store the signature"
+        Model = record.__class__
+        if content is None:
+            content = base64.b64decode(Model.kz_eds_data([record])[record.id])
+        cms = base64.b64encode(certificate.sign(content, detached=True))
+        Model.kz_eds_sign([record], {str(record.id): cms.decode()})
+
+    @with_transaction()
+    def test_sign_refusal_act(self):
+        "An Act of refusal is signed, verified and shown as signed"
+        pool = Pool()
+        Act = pool.get('damu.act')
+        act = self.issued_refusal_act()
+        with eds_configured():
+            self.sign(act, PKI.valid_signing)
+            act = Act(act.id)
+            self.assertTrue(act.kz_eds_signed)
+            signature, = act.kz_eds_signatures
+            self.assertEqual(signature.signer_iin, IIN_VALID)
+            self.assertEqual(signature.signer_name, 'VALID USER')
+            self.assertEqual(signature.verify().iin, IIN_VALID)
+            self.assertRegex(act.kz_eds_status, '^Valid signature of VALID')
+            self.assertIn(b'Aliyev A.A.', signature.content)
+
+    @with_transaction()
+    def test_signed_act_cannot_change(self):
+        "A signed act can no longer be changed or deleted"
+        from trytond.model.exceptions import AccessError
+        pool = Pool()
+        Act = pool.get('damu.act')
+        act = self.issued_refusal_act()
+        with eds_configured():
+            self.sign(act, PKI.valid_signing)
+        with self.assertRaisesRegex(AccessError, 'signed'):
+            Act.write([act], {'director': "Someone Else"})
+        with self.assertRaisesRegex(AccessError, 'signed'):
+            Act.delete([act])
+
+    @with_transaction()
+    def test_tampered_copy_refused(self):
+        "A signature of another version of the act is refused"
+        from trytond.modules.kz_eds.exceptions import SignatureError
+        pool = Pool()
+        Act = pool.get('damu.act')
+        act = self.issued_refusal_act()
+        content = base64.b64decode(Act.kz_eds_data([act])[act.id])
+        tampered = content.replace(b'Aliyev A.A.', b'Bekov B.B.')
+        self.assertNotEqual(content, tampered)
+        with eds_configured():
+            with self.assertRaisesRegex(SignatureError, 'not valid'):
+                self.sign(act, PKI.valid_signing, content=tampered)
+        self.assertFalse(Act(act.id).kz_eds_signed)
+
+    @with_transaction()
+    def test_document_changed_behind_the_back(self):
+        """An act changed in the database after signature shows an invalid
+        signature, and so does an altered CMS"""
+        pool = Pool()
+        Act = pool.get('damu.act')
+        Signature = pool.get('kz.eds.signature')
+        act = self.issued_refusal_act()
+        with eds_configured():
+            self.sign(act, PKI.valid_signing)
+            cursor = Transaction().connection.cursor()
+            table = Act.__table__()
+            cursor.execute(*table.update(
+                    [table.director], ["Bekov B.B."],
+                    where=table.id == act.id))
+            act = Act(act.id)
+            self.assertRegex(act.kz_eds_status, '^INVALID.*changed after')
+            # Back as signed, but the CMS altered
+            cursor.execute(*table.update(
+                    [table.director], ["Aliyev A.A."],
+                    where=table.id == act.id))
+            signature, = Signature.search([])
+            cms = bytearray(signature.signature)
+            cms[-10] ^= 0xff
+            sig_table = Signature.__table__()
+            cursor.execute(*sig_table.update(
+                    [sig_table.signature], [bytes(cms)],
+                    where=sig_table.id == signature.id))
+            act = Act(act.id)
+            self.assertRegex(act.kz_eds_status, '^INVALID')
+            self.assertNotRegex(act.kz_eds_status, 'changed after')
+
+    @with_transaction()
+    def test_sign_only_issued_own_signing_key(self):
+        """A draft act is not signed; nor with another person's key, nor
+        with an authentication key"""
+        from trytond.modules.kz_eds.exceptions import SignatureError
+        pool = Pool()
+        Act = pool.get('damu.act')
+        act = self.issued_refusal_act()
+        draft, = Act.create([{
+                    'monitoring': act.monitoring.id, 'kind': 'impossibility'}])
+        with eds_configured():
+            with self.assertRaisesRegex(SignatureError, 'only once'):
+                self.sign(draft, PKI.valid_signing)
+            with self.assertRaisesRegex(SignatureError, 'IIN ' + IIN_REVOKED):
+                other = PKI.intermediate.issue(
+                    'OTHER', IIN_REVOKED, purpose='signature')
+                self.sign(act, other)
+            with self.assertRaisesRegex(SignatureError, 'may not be used'):
+                self.sign(act, PKI.valid)
+
+    @with_transaction()
+    def test_signatures_not_writable(self):
+        "No client, not even the administrator, writes a signature"
+        from trytond.model.exceptions import AccessError
+        pool = Pool()
+        Signature = pool.get('kz.eds.signature')
+        Act = pool.get('damu.act')
+        act = self.issued_refusal_act()
+        with eds_configured():
+            self.sign(act, PKI.valid_signing)
+        signature, = Signature.search([])
+        with Transaction().set_context(_check_access=True):
+            for call in [
+                    lambda: Signature.write([signature], {'signer_iin': '1'}),
+                    lambda: Signature.delete([signature]),
+                    lambda: Signature.create([{'document': str(act)}]),
+                    ]:
+                with self.assertRaises(AccessError):
+                    call()
 
 
 del ModuleTestCase
