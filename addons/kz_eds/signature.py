@@ -228,6 +228,8 @@ class Signature(ModelSQL, ModelView):
         """Return the Signer if the signature is valid for the document as
         it is now, else raise VerificationError"""
         document = document or self.document
+        if not document:
+            raise eds.VerificationError('changed')
         content = document.kz_eds_content()
         if content != self.content:
             raise eds.VerificationError('changed')

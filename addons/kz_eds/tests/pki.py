@@ -75,6 +75,7 @@ class Authority:
         self.certificate = builder.sign(
             issuer.key if issuer else self.key, hashes.SHA256())
         self.revoked = []
+        self.issued = {}
 
     def issue(self, common_name, iin, bin_=None, not_before=None,
             not_after=None, purpose='authentication'):
@@ -110,8 +111,43 @@ class Authority:
                 critical=False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                     self.key.public_key()), critical=False)
+            # As NCA RK's: an OCSP responder declared (the one asked is
+            # the configured [kz_eds] ocsp_url)
+            .add_extension(x509.AuthorityInformationAccess([
+                        x509.AccessDescription(
+                            x509.oid.AuthorityInformationAccessOID.OCSP,
+                            x509.UniformResourceIdentifier(
+                                'http://ocsp.test.invalid/'))]),
+                critical=False)
             .sign(self.key, hashes.SHA256()))
+        self.issued[certificate.serial_number] = certificate
         return User(key, certificate, self)
+
+    def ocsp_response(self, request):
+        "Return the DER OCSP response of this CA to the DER request"
+        from cryptography.x509 import ocsp
+        request = ocsp.load_der_ocsp_request(request)
+        certificate = self.issued.get(request.serial_number)
+        if certificate is None:
+            return ocsp.OCSPResponseBuilder.build_unsuccessful(
+                ocsp.OCSPResponseStatus.UNAUTHORIZED).public_bytes(
+                serialization.Encoding.DER)
+        now = _now()
+        revoked = request.serial_number in self.revoked
+        return (ocsp.OCSPResponseBuilder()
+            .add_response(
+                cert=certificate, issuer=self.certificate,
+                algorithm=request.hash_algorithm,
+                cert_status=(ocsp.OCSPCertStatus.REVOKED if revoked
+                    else ocsp.OCSPCertStatus.GOOD),
+                this_update=now - dt.timedelta(minutes=5),
+                next_update=now + dt.timedelta(hours=1),
+                revocation_time=(now - dt.timedelta(days=1)
+                    if revoked else None),
+                revocation_reason=None)
+            .responder_id(ocsp.OCSPResponderEncoding.HASH, self.certificate)
+            .sign(self.key, hashes.SHA256())
+            .public_bytes(serialization.Encoding.DER))
 
     def revoke(self, user):
         self.revoked.append(user.certificate.serial_number)
@@ -172,6 +208,47 @@ BIN_COMPANY = '990340001230'
 BIN_OTHER = '010140002348'
 
 
+class OCSPResponder:
+    """An OCSP responder of the authority on 127.0.0.1 for the block:
+
+        with OCSPResponder(pki.intermediate) as url: ..."""
+
+    def __init__(self, authority):
+        self.authority = authority
+        self.requests = 0
+
+    def __enter__(self):
+        import http.server
+        import threading
+        responder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers['Content-Length'])
+                answer = responder.authority.ocsp_response(
+                    self.rfile.read(length))
+                responder.requests += 1
+                self.send_response(200)
+                self.send_header(
+                    'Content-Type', 'application/ocsp-response')
+                self.send_header('Content-Length', str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(('127.0.0.1', 0), Handler)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return 'http://127.0.0.1:%s/' % self.server.server_address[1]
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 class TestPKI:
     """Every certificate the tests need; write() puts the trusted ones and
     the CRLs in a directory as an administrator would"""
@@ -212,4 +289,9 @@ class TestPKI:
             with open(path, 'wb') as fp:
                 fp.write(content)
             paths[name.split('.')[0]] = path
+        # The root's CRL alone: the users' certificates checked by OCSP
+        path = os.path.join(directory, 'root-crl.pem')
+        with open(path, 'wb') as fp:
+            fp.write(self.root.crl().public_bytes(pem))
+        paths['root-crl'] = path
         return paths

@@ -243,6 +243,22 @@ class EDSTestCase(ModuleTestCase):
             self.assertRefused(PKI.valid, 'not configured')
 
     @with_transaction()
+    def test_ocsp(self):
+        "Where an OCSP responder is configured, it tells the revoked"
+        from trytond.modules.kz_eds.tests.pki import OCSPResponder
+        self.create_user('aigerim', IIN_VALID)
+        self.create_user('revoked', IIN_REVOKED)
+        responder = OCSPResponder(PKI.intermediate)
+        with responder as url, eds_configured(
+                crl=PATHS['root-crl'], ocsp_url=url):
+            self.assertTrue(self.sign_in(PKI.valid))
+            self.assertRefused(PKI.revoked, 'revoked')
+        self.assertEqual(responder.requests, 2)
+        # Without the OCSP answer nor a CRL the revocation is unknown
+        with eds_configured(crl=PATHS['root-crl']):
+            self.assertRefused(PKI.valid, 'could not be checked')
+
+    @with_transaction()
     def test_throttle(self):
         "Failed signatures count against the login throttle"
         self.create_user('aigerim', IIN_VALID)
