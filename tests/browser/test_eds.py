@@ -71,7 +71,7 @@ class SaoEDSTestCase(support.SaoTestCase):
         with FakeNCALayer(self.pki.valid) as ncalayer, \
                 support.browser_page() as page:
             button = self.open_login(page, ncalayer)
-            self.assertEqual(button.inner_text().strip(), 'Sign in with EDS')
+            self.assertEqual(button.text_content().strip(), 'Sign in with EDS')
             button.click()
             page.locator('#menu tr:visible').first.wait_for()
             self.assertEqual(len(ncalayer.requests), 1)
@@ -117,3 +117,4 @@ class SaoEDSTestCase(support.SaoTestCase):
             page.locator('.login-dialog .kz-eds-login').click()
             page.locator('.modal-dialog').filter(
                 has_text='Start NCALayer').wait_for()
+
