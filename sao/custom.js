@@ -49,6 +49,249 @@
         return dialog;
     };
 
+    // ---- Sign-in with an electronic digital signature (kz_eds) ----
+    // The server answers the login parameter "eds" with a one-time
+    // challenge (a LoginException of type "eds"); NCALayer, on the user's
+    // computer, signs it with the user's key; the CMS goes back as
+    // "eds_signature".  Kept apart from the other sign-in methods.
+    (function() {
+        // NCALayer's documented local WebSocket; localStorage
+        // kz_ncalayer_url points elsewhere (tests, development)
+        var NCALAYER_URL = 'wss://127.0.0.1:13579/';
+        // Extended key usage of an authentication key (client auth)
+        var AUTH_USAGE = '1.3.6.1.5.5.7.3.2';
+
+        var ncalayer_url = function() {
+            return localStorage.getItem('kz_ncalayer_url') || NCALAYER_URL;
+        };
+
+        // Ask NCALayer for a CMS of the data (base64), attached or
+        // detached, made with a key of the extended key usage; resolve
+        // with the CMS in base64
+        Sao.kz_ncalayer_sign = function(data, usage, attach) {
+            var dfd = jQuery.Deferred();
+            var not_running = Sao.i18n.gettext(
+                'NCALayer does not answer on this computer. ' +
+                'Start NCALayer and try again.');
+            var socket;
+            try {
+                socket = new WebSocket(ncalayer_url());
+            } catch (e) {
+                dfd.reject(not_running);
+                return dfd.promise();
+            }
+            var finish = function(callback, value) {
+                if (dfd.state() == 'pending') {
+                    callback(value);
+                }
+                socket.close();
+            };
+            socket.onopen = function() {
+                socket.send(JSON.stringify({
+                    'module': 'kz.gov.pki.knca.basics',
+                    'method': 'sign',
+                    'args': {
+                        'allowedStorages': null,
+                        'format': 'cms',
+                        'data': data,
+                        'signingParams': {
+                            'decode': true,
+                            'encapsulate': attach,
+                            'digested': false,
+                            'tsaProfile': null,
+                        },
+                        'signerParams': {
+                            'extKeyUsageOids': usage ? [usage] : [],
+                        },
+                        'locale': Sao.i18n.getlang().split('_')[0],
+                    },
+                }));
+            };
+            socket.onerror = function() {
+                finish(dfd.reject, not_running);
+            };
+            socket.onclose = function() {
+                finish(dfd.reject, not_running);
+            };
+            socket.onmessage = function(event) {
+                var response;
+                try {
+                    response = JSON.parse(event.data);
+                } catch (e) {
+                    return;
+                }
+                if (!('status' in response)) {
+                    // The greeting with NCALayer's version, a heartbeat
+                    return;
+                }
+                if (response.status) {
+                    var result = (response.body || {}).result;
+                    if (Array.isArray(result)) {
+                        result = result[0];
+                    }
+                    finish(dfd.resolve, result);
+                } else if (response.code == 'USER_CANCELLED' ||
+                        response.code == 'USER_CANCELED') {
+                    finish(dfd.reject, null);
+                } else {
+                    finish(dfd.reject, Sao.i18n.gettext(
+                        'NCALayer did not sign:') + ' ' +
+                        (response.message || response.code || ''));
+                }
+            };
+            return dfd.promise();
+        };
+
+        // The login flow asks the client for the "eds" parameter
+        Sao.Login.prototype.get_eds = function(message, name) {
+            var answer = JSON.parse(message);
+            if (answer.error) {
+                return Sao.common.warning.run(answer.error,
+                    Sao.i18n.gettext('Sign-in with EDS refused'))
+                    .then(function() {
+                        return jQuery.Deferred().reject();
+                    });
+            }
+            var data = window.btoa(
+                unescape(encodeURIComponent(answer.challenge)));
+            return Sao.kz_ncalayer_sign(data, AUTH_USAGE, true)
+                .then(null, function(error) {
+                    var refused = jQuery.Deferred().reject();
+                    if (!error) {
+                        return refused;
+                    }
+                    return Sao.common.warning.run(error,
+                        Sao.i18n.gettext('Sign-in with EDS'))
+                        .then(function() {
+                            return refused;
+                        });
+                });
+        };
+
+        var device_cookie = function(database, login) {
+            var cookies = JSON.parse(
+                localStorage.getItem('sao_device_cookies')) || {};
+            return (cookies[database] || {})[login] || null;
+        };
+
+        var sign_in = function(dialog) {
+            var database = dialog.database_select.val() ||
+                dialog.database_input.val() ||
+                window.location.hash.replace(/^(#(!|))/, '').split('/', 1)[0];
+            var login = dialog.login_input.val().trim();
+            dialog.modal.find('.has-error').removeClass('has-error');
+            if (!database) {
+                dialog.database_select.closest('.form-group')
+                    .addClass('has-error');
+                return;
+            }
+            var controls = dialog.body.find('input,select,button');
+            controls.prop('disabled', true);
+            var session = new Sao.Session(database, login);
+            var func = function(parameters) {
+                parameters.device_cookie = device_cookie(database, login);
+                return {
+                    'method': 'common.db.login',
+                    'params': [login, parameters, Sao.i18n.getlang()],
+                };
+            };
+            new Sao.Login(func, session).run({'eds': true})
+                .then(function(result) {
+                    if (!result) {
+                        return jQuery.Deferred().reject();
+                    }
+                    session.login = login;
+                    session.user_id = result[0];
+                    session.bus_url_host = result[1];
+                    session.store();
+                    // The login name the certificate signed in to, for
+                    // the session's renewal
+                    return Sao.rpc({
+                        'method': 'model.res.user.read',
+                        'params': [[session.user_id], ['login'], {}],
+                    }, session).then(function(users) {
+                        if (users && users.length && users[0].login) {
+                            session.login = users[0].login;
+                            session.store();
+                        }
+                    }, function() {
+                        return jQuery.when();
+                    });
+                })
+                .then(function() {
+                    // sao starts with the stored session
+                    window.location.hash = database;
+                    window.location.reload();
+                }, function() {
+                    controls.prop('disabled', false);
+                });
+        };
+
+        var login_dialog = Sao.Session.login_dialog;
+        Sao.Session.login_dialog = function() {
+            var dialog = login_dialog.apply(this, arguments);
+            var button = jQuery('<button/>', {
+                'class': 'btn btn-block btn-default kz-eds-login',
+                'type': 'button',
+                'title': Sao.i18n.gettext(
+                    'Sign in with your electronic digital signature ' +
+                    'through NCALayer'),
+            }).text(Sao.i18n.gettext('Sign in with EDS'));
+            button.click(function() {
+                sign_in(dialog);
+            });
+            dialog.body.append(jQuery('<div/>', {
+                'class': 'panel panel-default kz-eds',
+            }).append(jQuery('<div/>', {
+                'class': 'panel-body',
+            }).append(button)));
+            return dialog;
+        };
+    }());
+
+    // Documents signed by the official (kz_eds SignedMixin): the button
+    // kz_eds_sign_button has NCALayer sign the document's content, then
+    // hands the CMS to the server, which verifies and stores it
+    (function() {
+        // Extended key usage of a signing key (e-mail protection)
+        var SIGN_USAGE = '1.3.6.1.5.5.7.3.4';
+        var button = Sao.Screen.prototype.button;
+        Sao.Screen.prototype.button = function(attributes) {
+            if (attributes.name != 'kz_eds_sign_button') {
+                return button.apply(this, arguments);
+            }
+            var record = this.current_record;
+            if (!record || record.id < 0) {
+                return;
+            }
+            var model = this.model_name;
+            var session = this.model.session;
+            var context = this.context;
+            var ids = [record.id];
+            return Sao.rpc({
+                'method': 'model.' + model + '.kz_eds_data',
+                'params': [ids, context],
+            }, session).then(function(data) {
+                return Sao.kz_ncalayer_sign(data[record.id], SIGN_USAGE, false)
+                    .then(null, function(error) {
+                        if (error) {
+                            Sao.common.warning.run(error,
+                                Sao.i18n.gettext('Sign with EDS'));
+                        }
+                        return jQuery.Deferred().reject();
+                    });
+            }).then(function(cms) {
+                var signatures = {};
+                signatures[record.id] = cms;
+                return Sao.rpc({
+                    'method': 'model.' + model + '.kz_eds_sign',
+                    'params': [ids, signatures, context],
+                }, session);
+            }).then(() => this.reload(ids, true));
+        };
+    }());
+    // ---- end of the sign-in with EDS ----
+
     // Some browsers (Debian's Chromium among them) have no Kazakh number
     // data and format "kk" as English (42,000.50). Kazakh writes numbers
     // as Russian does in Kazakhstan (42 000,50), so fall back to ru-KZ.

@@ -146,6 +146,11 @@ ACCESS = {
     'damu.monitoring.document': DAMU_DETAIL,
     'damu.monitoring.subject': DAMU_DETAIL,
     'damu.act': DAMU,
+    # kz_eds: sign-in challenges are the server's own; signatures are
+    # read by all (record rules of their documents aside) and written by
+    # the server only, not even by the administrator
+    'kz.eds.challenge': {},
+    'kz.eds.signature': ALL_READ,
     # the notices: banks, coordinators, the commission and the authorized
     # body read those addressed to them (record rules)
     'damu.notice': DAMU_NOTICE,
@@ -272,7 +277,12 @@ BUTTONS = {
                 'damu.manager')),
         },
     'damu.monitoring.deadline': {'complete': may(*DAMU_STAFF)},
-    'damu.act': {'issue': may(*DAMU_STAFF)},
+    'damu.act': {
+        'issue': may(*DAMU_STAFF),
+        # The click reaches NCALayer in sao; the signature needs write
+        # access to the act as well
+        'kz_eds_sign_button': may(*DAMU_STAFF),
+        },
     'damu.guarantee.report.filing': {'send': may(*DAMU_STAFF)},
     'damu.notice': {
         **dict.fromkeys(['send', 'resend', 'forward'], may(*DAMU_STAFF)),

@@ -1,0 +1,8 @@
+# This file is part of the KZ Investment Platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+from trytond.exceptions import UserError
+
+
+class SignatureError(UserError):
+    pass
