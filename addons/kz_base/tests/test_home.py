@@ -179,3 +179,30 @@ class HomeTestCase(unittest.TestCase):
         User.write([investor_user], {'actions': [('add', [other])]})
         with Transaction().set_user(investor_user.id):
             self.assertEqual(User.get_preferences()['actions'], [other])
+
+    @with_transaction()
+    def test_deadline_graph_label_and_colours(self):
+        "Graphs show the state's label and the configured colours"
+        pool = Pool()
+        TestDeadline = pool.get('kz.test.deadline')
+        Configuration = pool.get('kz.configuration')
+        View = pool.get('ir.ui.view')
+        Configuration.write([Configuration(1)], {'colour_overdue': '#c00000'})
+        record, = TestDeadline.create([
+                {'start': dt.date(2025, 3, 3), 'days': 5}])
+        with patch('trytond.ir.date.Date.today',
+                return_value=dt.date(2025, 4, 1)):
+            record = TestDeadline(record.id)
+            self.assertEqual(record.deadline_state, 'overdue')
+            self.assertEqual(record.deadline_label, "Overdue")
+        view, = View.create([{
+                    'model': 'kz.test.deadline',
+                    'type': 'graph',
+                    'data': '<graph type="vbar"><x>'
+                    '<field name="deadline_label"/></x><y>'
+                    '<field name="days" color="deadline:overdue"/>'
+                    '</y></graph>',
+                    }])
+        arch = TestDeadline.fields_view_get(view.id, 'graph')['arch']
+        self.assertIn('color="#c00000"', arch)
+        self.assertNotIn('deadline:', arch)
