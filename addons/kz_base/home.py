@@ -181,6 +181,7 @@ class HomeCounter(
 class HomeCounterGroup(ModelSQL):
     "Home counter - Group"
     __name__ = 'kz.home.counter-res.group'
+    __string__ = "Home Counter - Group"
     counter = fields.Many2One(
         'kz.home.counter', "Counter", required=True, ondelete='CASCADE')
     group = fields.Many2One(
