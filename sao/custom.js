@@ -380,4 +380,20 @@
             }
         }
     };
+
+    // sao runs the actions of the login (the home page) before it switches
+    // to the user's language: their tabs would keep English toolbars.
+    // Switch first.
+    var get_preferences = Sao.get_preferences;
+    Sao.get_preferences = function() {
+        var session = Sao.Session.current_session;
+        return session.reload_context().then(function() {
+            var language = session.context.language;
+            if (language && (language != Sao.i18n.getLocale())) {
+                return Sao.i18n.setlang(language);
+            }
+        }).then(function() {
+            return get_preferences.apply(this, arguments);
+        });
+    };
 }());

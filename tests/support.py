@@ -181,8 +181,9 @@ def browser_page():
             browser.close()
 
 
-def sao_login(page, url, database, login, password):
-    "Log into sao through its login and password dialogs"
+def sao_login(page, url, database, login, password, home=False):
+    """Log into sao through its login and password dialogs; the home page
+    that opens at login is closed unless home is true"""
     page.goto(f'{url}#{database}')
     page.locator('#login').fill(login)
     password_input = page.locator('.modal-dialog input[type=password]')
@@ -200,6 +201,24 @@ def sao_login(page, url, database, login, password):
     password_input.press('Enter')
     # The menu's rows, not its empty frame: the session is open
     page.locator('#menu tr:visible').first.wait_for()
+    # sao opens the actions run at login (the home page) before the menu
+    try:
+        page.locator('#tablist li').first.wait_for(timeout=10000)
+    except Exception:
+        pass
+    if not home:
+        close_tabs(page)
+
+
+def close_tabs(page):
+    "Close every tab of sao"
+    tabs = page.locator('#tablist li')
+    for _ in range(tabs.count()):
+        count = tabs.count()
+        tabs.last.locator('button.close').click()
+        page.wait_for_function(
+            'n => document.querySelectorAll("#tablist li").length < n',
+            arg=count)
 
 
 def menu_row(page, name):

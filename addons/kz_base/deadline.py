@@ -11,7 +11,9 @@ derives days left and the colour from the configuration, supports a pause,
 and one daily cron (kz.deadline|check_deadlines) flags the overdue records,
 sends reminders before and escalations after the due date, each once."""
 import datetime as dt
+import html
 import math
+import re
 
 from sql import Null
 from sql.conditionals import Case
@@ -66,6 +68,10 @@ class DeadlineMixin:
         searcher='search_deadline_state')
     deadline_colour = fields.Function(
         fields.Char("Deadline Colour"), 'get_deadline_info')
+    # The state's label in the user's language, for graphs: they show the
+    # raw value of a selection
+    deadline_label = fields.Function(
+        fields.Char("Deadline"), 'get_deadline_info')
     overdue = fields.Boolean("Overdue", readonly=True)
     deadline_reminded = fields.Boolean("Reminded", readonly=True)
     deadline_escalated = fields.Boolean("Escalated", readonly=True)
@@ -184,11 +190,9 @@ class DeadlineMixin:
         config = Configuration(1)
         today = cls._deadline_today()
         result = {n: {} for n in names}
-        colours = {
-            'ok': config.colour_ok,
-            'warning': config.colour_warning,
-            'overdue': config.colour_overdue,
-            }
+        colours = cls.deadline_colours()
+        labels = dict(cls.fields_get(
+                ['deadline_state'])['deadline_state']['selection'])
         for record in records:
             days_left = state = None
             if (record.due_date and record.deadline_running
@@ -212,9 +216,35 @@ class DeadlineMixin:
                 'days_left': days_left,
                 'deadline_state': state,
                 'deadline_colour': colours.get(state),
+                'deadline_label': labels.get(state) if state else None,
                 }
             for name in names:
                 result[name][record.id] = values[name]
+        return result
+
+    @classmethod
+    def deadline_colours(cls):
+        "Return the configured colour of each deadline state"
+        config = Pool().get('kz.configuration')(1)
+        return {
+            'ok': config.colour_ok,
+            'warning': config.colour_warning,
+            'overdue': config.colour_overdue,
+            }
+
+    @classmethod
+    def fields_view_get(cls, view_id=None, view_type='form', level=None):
+        """Graphs colour their series color="deadline:overdue" with the
+        configured colour of the state"""
+        result = super().fields_view_get(
+            view_id=view_id, view_type=view_type, level=level)
+        if result.get('type') == 'graph' and 'deadline:' in result['arch']:
+            colours = cls.deadline_colours()
+            result = result.copy()
+            result['arch'] = re.sub(r'color="deadline:(\w+)"',
+                lambda m: 'color="%s"' % html.escape(
+                    colours.get(m.group(1)) or ''),
+                result['arch'])
         return result
 
     def deadline_start_later(self, today):

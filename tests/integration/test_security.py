@@ -69,6 +69,9 @@ ACCESS = {
     'kz.calendar.override': {**ALL_READ, **ADMIN},
     'kz.configuration': {**ALL_READ, **ADMIN},
     'kz.deadline.warning': {**ALL_READ, **ADMIN},
+    # the home page's counters (kz_base/home.py)
+    'kz.home.counter': {**ALL_READ, **ADMIN},
+    'kz.home.counter-res.group': {**ALL_READ, **ADMIN},
     # the lines of the approvers' decisions: none for Damu and the banks
     'kz.approval': grant(['admin'] + NCIP_BODIES + INVESTORS, 'rw'),
     # kz_ncip Module 1
@@ -178,6 +181,8 @@ def may(*logins):
 
 # model: {button: logins that may click it}; every other login is refused.
 BUTTONS = {
+    # every user opens the lists of his home page
+    'kz.home.counter': {'open': ROLES},
     'kz.approval': {
         # Any reader may try; only the approvers of a line decide
         'approve': ['admin'] + NCIP_BODIES + INVESTORS,
