@@ -497,11 +497,13 @@ class _DecideStart(ModelView):
 class ApprovalApproveStart(_DecideStart):
     "Approve"
     __name__ = 'kz.approval.approve.start'
+    __string__ = "Approve"
 
 
 class ApprovalRejectStart(_DecideStart):
     "Reject"
     __name__ = 'kz.approval.reject.start'
+    __string__ = "Reject"
     reason = fields.Text(
         "Reason", required=True,
         help="Why the document is rejected; the author receives it.")
