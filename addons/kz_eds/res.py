@@ -17,7 +17,7 @@ from trytond.i18n import gettext
 from trytond.model import Unique, fields
 from trytond.modules.kz_base.identifier import BINMixin
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 from . import eds
 

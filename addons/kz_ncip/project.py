@@ -140,6 +140,11 @@ class Project(
         'kz.organization', "Akimat", ondelete='RESTRICT', states=_states,
         domain=[('kind', '=', 'akimat'), ('region', '=', Eval('region', -1))],
         help="The akimat of the region that implements the project.")
+    investor_has_user = fields.Function(
+        fields.Boolean("Investor Has User",
+            help="The investor company approves on the platform itself; "
+            "else the akimat records its agreement (N§64) or invites it."),
+        'get_investor_has_user')
     state = fields.Selection(STATES, "State", readonly=True, required=True,
         sort=False)
     state_string = state.translated('state')
@@ -260,6 +265,11 @@ class Project(
                 'submit': {
                     'invisible': Eval('state') != 'roadmap',
                     'depends': ['state'],
+                    },
+                'invite_investor': {
+                    'invisible': (~Eval('state').in_(['roadmap', 'approval'])
+                        | Eval('investor_has_user', True)),
+                    'depends': ['state', 'investor_has_user'],
                     },
                 'verify': {
                     'invisible': Eval('state') != 'verification',
@@ -547,29 +557,99 @@ class Project(
                         project=self.rec_name, task=task.rec_name))
 
     def get_approvers(self):
-        "The National Chamber, the investor and the responsible bodies"
+        """The National Chamber, the investor and the responsible bodies
+        (N§49).  An investor company not yet registered as an organisation
+        becomes one; while it has no user, the akimat records its
+        agreement with the document the investor signed (N§64)."""
         pool = Pool()
         Organization = pool.get('kz.organization')
         chambers = Organization.search([('kind', '=', 'national_chamber')])
         if not chambers:
             raise ProjectError(gettext(
                     'kz_ncip.msg_project_no_chamber', project=self.rec_name))
-        investors = Organization.search([
-                ('party', '=', self.investor.id),
-                ])
-        if not investors:
-            raise ProjectError(gettext(
-                    'kz_ncip.msg_project_no_investor_organization',
-                    project=self.rec_name, investor=self.investor.rec_name))
-        organizations = [chambers[0], investors[0]]
+        investor = self.investor_organization()
+        organizations = [chambers[0], investor]
         for task in self.tasks:
             organization = task.responsible_organization
             if (organization and organization not in organizations
                     and organization != self.akimat
                     and organization.kind not in {'investor', 'akimat'}):
                 organizations.append(organization)
-        return [{'sequence': 10, 'organization': o.id}
+        approvers = [{'sequence': 10, 'organization': o.id}
             for o in organizations]
+        if self.akimat:
+            approvers[1]['proxy'] = self.akimat.id
+        return approvers
+
+    def get_investor_has_user(self, name):
+        pool = Pool()
+        Organization = pool.get('kz.organization')
+        User = pool.get('res.user')
+        if not self.investor:
+            return False
+        with without_check_access():
+            organizations = Organization.search([
+                    ('party', '=', self.investor.id)])
+            return bool(organizations and User.search([
+                        ('kz_organization', 'in',
+                            [o.id for o in organizations]),
+                        ], limit=1))
+
+    def check_invite_investor(self):
+        """Only the akimat of the project invites, while the roadmap is
+        prepared or approved, an investor that has no user yet"""
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user_id = Transaction().user
+        admin = ModelData.get_id('kz_base', 'group_kz_admin')
+        if user_id and admin not in User.get_groups():
+            context = User.kz_rule_context()
+            if not self.akimat or self.akimat.id not in (
+                    context['kz_organizations']):
+                raise ProjectError(gettext(
+                        'kz_ncip.msg_project_invite_akimat',
+                        project=self.rec_name))
+        if self.state not in {'roadmap', 'approval'}:
+            raise ProjectError(gettext(
+                    'kz_ncip.msg_project_invite_state',
+                    project=self.rec_name))
+        if self.investor_has_user:
+            raise ProjectError(gettext(
+                    'kz_ncip.msg_project_invite_has_user',
+                    project=self.rec_name,
+                    investor=self.investor.rec_name))
+
+    @classmethod
+    @ModelView.button_action('kz_ncip.wizard_project_invite_investor')
+    def invite_investor(cls, projects):
+        pass
+
+    def investor_organization(self):
+        "Return the organisation of the investor company, created if none"
+        Organization = Pool().get('kz.organization')
+        with without_check_access():
+            investors = Organization.search([
+                    ('party', '=', self.investor.id),
+                    ], limit=1)
+            if investors:
+                return investors[0]
+            investor, = Organization.create([{
+                        'name': self.investor.rec_name,
+                        'kind': 'investor',
+                        'party': self.investor.id,
+                        }])
+        return investor
+
+    def get_approval_document(self):
+        document = super().get_approval_document()
+        document.update({
+                'number': self.number,
+                'name': self.name,
+                'region': self.region,
+                'investor': self.investor.rec_name if self.investor else None,
+                })
+        return document
 
     @classmethod
     def approval_approved(cls, projects):

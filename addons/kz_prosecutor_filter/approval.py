@@ -8,10 +8,11 @@ class Approval(metaclass=PoolMeta):
     __name__ = 'kz.approval'
 
     @classmethod
-    def _check_decide(cls, approvals):
-        "A measure is decided with its assessment, before the line changes"
+    def _check_decide_dialog(cls, approvals):
+        """A measure is decided with its assessment, before the line
+        changes and before its decision dialog opens"""
         Measure = Pool().get('prosecutor.measure')
-        super()._check_decide(approvals)
+        super()._check_decide_dialog(approvals)
         measures = [a.origin for a in approvals
             if isinstance(a.origin, Measure)]
         if measures:

@@ -285,6 +285,18 @@ class Measure(
     def get_approvers(self):
         return [{'sequence': 10, 'organization': self.prosecutor.id}]
 
+    def get_approval_document(self):
+        document = super().get_approval_document()
+        document.update({
+                'number': self.number,
+                'name': ' — '.join(filter(None, [self.kind_string,
+                            self.issuer.rec_name if self.issuer else None])),
+                'region': self.region or (
+                    self.project.region if self.project else None),
+                'investor': self.investor.rec_name if self.investor else None,
+                })
+        return document
+
     @classmethod
     def on_modification(cls, mode, measures, field_names=None):
         super().on_modification(mode, measures, field_names=field_names)

@@ -2,7 +2,11 @@
 """Browser test of the prosecutor filter (issue 6): the akimat of Astana
 submits a restrictive measure, which is routed to the prosecutor's office of
 Astana; prosecutor.astana approves it in sao and the measure is in effect.
-The prosecutor of another region (Shymkent) does not see it."""
+The prosecutor of another region (Shymkent) does not see it.
+
+Issue 19: prosecutor.astana rejects a measure from his "To Decide" list in
+one dialog that asks the reason; the National Chamber decides a roadmap
+from its own list and never sees a prosecutor's or an investor's line."""
 import re
 from decimal import Decimal
 
@@ -82,7 +86,7 @@ class SaoProsecutorTestCase(support.SaoTestCase):
             errors = []
             page.on('pageerror', lambda error: errors.append(str(error)))
             try:
-                self._approve(page, number, other_number)
+                self._approve(page, number, other_number, measure_id)
             except Exception:
                 support.screenshot(page, 'prosecutor_failure')
                 print('JavaScript errors:', errors)
@@ -118,7 +122,7 @@ class SaoProsecutorTestCase(support.SaoTestCase):
         self.assertEqual(
             [m.number for m in Measure.find([])], [other_number])
 
-    def _approve(self, page, number, other_number):
+    def _approve(self, page, number, other_number, measure_id):
         support.sao_login(
             page, self.url, DATABASE, 'prosecutor.astana',
             support.DEMO_PASSWORD)
@@ -165,19 +169,34 @@ class SaoProsecutorTestCase(support.SaoTestCase):
         approve.wait_for()
         support.screenshot(page, 'prosecutor_approval_line')
         approve.click()
-        # The line is decided: the buttons go, who and when show
-        approve.wait_for(state='hidden')
-        expect(self.field(dialog, 'Decided by')).to_have_value(
-            re.compile('Prosecutor, Astana'))
-        # A DateTime field of sao 8.0.11
-        expect(self.field(dialog, 'Decided on')).to_have_value(
-            re.compile(r'^\d{2}/\d{2}/\d{4} \d{2}:\d{2}'))
-        dialog.get_by_role(
-            'button', name=re.compile('Apply|OK', re.I)).first.click()
-        dialog.wait_for(state='hidden')
+        # Approving is final: its dialog asks to confirm
+        confirm = page.locator('.modal-dialog:visible').last
+        confirm.get_by_text('The decision is final').wait_for()
+        support.screenshot(page, 'prosecutor_approve_confirm')
+        confirm.get_by_role('button', name='Approve').click()
+        self.wait_for(lambda: self.proteus().get('kz.approval').find([
+                    ('origin', '=', 'prosecutor.measure,%s' % measure_id),
+                    ('state', '=', 'approved')]),
+            "the approval line was not approved")
+        page.wait_for_timeout(500)
+        dialogs = page.locator('.modal-dialog:visible')
+        # Close the line's dialog (sao may already have closed it)
+        if dialogs.count():
+            dialogs.last.get_by_role(
+                'button', name=re.compile('Close|OK|Apply|Cancel', re.I)
+                ).first.click()
+        expect(dialogs).to_have_count(0)
 
         # The measure follows its approval line
         tab.locator('button[title^="Reload"]:visible').first.click()
+        for _ in range(10):
+            tab.locator('button[title^="Reload"]:visible').first.click()
+            try:
+                expect(self.field(form, 'State')).to_have_value(
+                    '"approved"', timeout=3000)
+                break
+            except AssertionError:
+                pass
         expect(self.field(form, 'State')).to_have_value('"approved"')
         expect(self.field(form, 'In Effect')).to_be_checked()
         expect(self.field(form, 'Decided On')).not_to_have_value('')
@@ -204,3 +223,157 @@ class SaoProsecutorTestCase(support.SaoTestCase):
         self.assertEqual(rows.filter(has_text=number).count(), 0)
         self.assertEqual(tab.get_by_text('Nur Cement JSC').count(), 0)
         support.screenshot(page, 'prosecutor_other_region')
+
+    def submit_measure(self, investor_name):
+        """The akimat of Astana submits a contract termination against a
+        new investor; return its id and number"""
+        Model = self.proteus()
+        Party = Model.get('party.party')
+        investor = Party(name=investor_name)
+        investor.save()
+        Model = self.proteus('akimat.astana')
+        Measure = Model.get('prosecutor.measure')
+        Region = Model.get('kz.region')
+        region, = Region.find([('code', '=', ASTANA)])
+        measure = Measure(kind='contract_termination',
+            investor=Model.get('party.party')(investor.id), region=region)
+        measure.legal_grounds = (
+            "Civil Code, art. 404: the land lease is terminated for "
+            "non-use.")
+        measure.save()
+        measure.click('submit')
+        return measure.id, measure.number
+
+    def open_to_decide(self, page, login):
+        support.sao_login(
+            page, self.url, DATABASE, login, support.DEMO_PASSWORD)
+        with page.expect_response(lambda r: '"model.kz.approval.read"' in (
+                    r.request.post_data or '')):
+            support.sao_open_menu(page, 'Investment Platform', 'To Decide')
+        tab = page.locator('#tabcontent')
+        return tab, tab.locator('.treeview tbody tr:visible')
+
+    def click_row_button(self, page, row, label):
+        """Click the button of the row: sao takes a click on the button of
+        a row that is not selected as the row's selection"""
+        button = row.locator('button', has_text=label)
+        dialog = page.locator('.modal-dialog:visible').last
+        for attempt in range(3):
+            button.click()
+            try:
+                dialog.wait_for(timeout=5000)
+                return dialog
+            except Exception:
+                if attempt == 2:
+                    raise
+
+    def test_prosecutor_rejects_in_one_dialog(self):
+        """prosecutor.astana rejects a measure from "To Decide": one dialog
+        asks the reason, its Reject button stays enabled once typed"""
+        measure_id, number = self.submit_measure("Steppe Lime LLP")
+        reason = "The termination notice was not served on the investor."
+        with support.browser_page() as page:
+            errors = []
+            page.on('pageerror', lambda error: errors.append(str(error)))
+            try:
+                tab, rows = self.open_to_decide(page, 'prosecutor.astana')
+                row = rows.filter(has_text=number).first
+                row.wait_for()
+                # What the line is about, without opening it
+                for text in ["Restrictive Measure", "Contract Termination",
+                        "Astana", "Steppe Lime LLP"]:
+                    self.assertIn(text, row.inner_text())
+                support.screenshot(page, 'approvals_prosecutor_to_decide')
+                dialog = self.click_row_button(page, row, 'Reject')
+                entry = self.field(dialog, 'Reason')
+                entry.wait_for()
+                # The dialog says what is rejected
+                expect(dialog.locator('textarea').first).to_have_value(
+                    re.compile(re.escape(number)))
+                entry.fill(reason)
+                reject = dialog.get_by_role('button', name='Reject')
+                expect(reject).to_be_enabled()
+                support.screenshot(page, 'approvals_prosecutor_reject')
+                reject.click()
+                expect(page.locator('.modal-dialog:visible')).to_have_count(0)
+                # The list no longer holds the decided line
+                expect(rows.filter(has_text=number)).to_have_count(0)
+            except Exception:
+                support.screenshot(page, 'approvals_prosecutor_failed')
+                print('JavaScript errors:', errors)
+                raise
+            self.assertEqual(errors, [])
+        Model = self.proteus()
+        measure = Model.get('prosecutor.measure')(measure_id)
+        self.assertEqual(measure.state, 'rejected')
+        self.assertEqual(measure.decision_reason, reason)
+        approval, = measure.approvals
+        self.assertEqual(approval.decided_by.login, 'prosecutor.astana')
+
+    def test_chamber_decides_roadmap(self):
+        """atameken approves a roadmap from its "To Decide" list after
+        confirming; it never sees a prosecutor's or an investor's line"""
+        name = "Wind farm 50 MW"
+        measure_id, number = self.submit_measure("Karaganda Coke LLP")
+        Model = self.proteus('akimat.astana')
+        Project = Model.get('ncip.project')
+        project, = Project.find([('name', '=', name)])
+        project.click('submit')
+        Model = self.proteus()
+        Approval = Model.get('kz.approval')
+        hidden = Approval.find(['OR',
+                ('organization.kind', 'in', ['prosecutor', 'investor',
+                        'general_prosecutor']),
+                ('origin', 'like', 'prosecutor.measure,%')])
+        self.assertTrue(hidden)
+        with support.browser_page() as page:
+            errors = []
+            page.on('pageerror', lambda error: errors.append(str(error)))
+            try:
+                tab, rows = self.open_to_decide(page, 'atameken')
+                row = rows.filter(has_text=name).first
+                row.wait_for()
+                for text in ["Investment Project", project.number, "Astana",
+                        "Qazaq Glass", "Pending"]:
+                    self.assertIn(text, row.inner_text())
+                self.assertEqual(rows.filter(has_text=number).count(), 0)
+                self.assertEqual(tab.get_by_text("Prosecutor").count(), 0)
+                support.screenshot(page, 'approvals_chamber_to_decide')
+                dialog = self.click_row_button(page, row, 'Approve')
+                dialog.get_by_text('The decision is final').wait_for()
+                expect(dialog.locator('textarea').first).to_have_value(
+                    re.compile(re.escape(name)))
+                dialog.get_by_role('button', name='Approve').click()
+                expect(page.locator('.modal-dialog:visible')).to_have_count(0)
+                expect(rows.filter(has_text=name)).to_have_count(0)
+
+                # The whole Approvals list: its own lines only
+                # Its parent is open already
+                support.menu_row(page, 'Approvals').dblclick()
+                all_tab = page.locator('#tabcontent').get_by_role(
+                    'tab', name=re.compile(r'^\s*All\b')).first
+                all_tab.wait_for()
+                page.wait_for_timeout(1000)
+                all_tab.click()
+                lines = page.locator(
+                    '#tabcontent .treeview tbody tr:visible')
+                lines.filter(has_text=name).first.wait_for()
+                page.wait_for_timeout(1000)
+                text = page.locator('#tabcontent').inner_text()
+                self.assertNotIn("Prosecutor", text)
+                self.assertNotIn(number, text)
+                support.screenshot(page, 'approvals_chamber_all')
+            except Exception:
+                support.screenshot(page, 'approvals_chamber_failed')
+                print('JavaScript errors:', errors)
+                raise
+            self.assertEqual(errors, [])
+        line, = Approval.find([('origin', '=', 'ncip.project,%s' % project.id),
+                ('organization.kind', '=', 'national_chamber'),
+                ('state', '!=', 'cancelled')])
+        self.assertEqual(line.state, 'approved')
+        self.assertEqual(line.decided_by.login, 'atameken')
+        # The server refuses atameken the lines it does not see
+        Model = self.proteus('atameken')
+        self.assertEqual(Model.get('kz.approval').find(
+                [('id', 'in', [h.id for h in hidden])]), [])

@@ -187,6 +187,10 @@ BUTTONS = {
         # Any reader may try; only the approvers of a line decide
         'approve': ['admin'] + NCIP_BODIES + INVESTORS,
         'reject': ['admin'] + NCIP_BODIES + INVESTORS,
+        # the dialogs that decide, and the document to decide on
+        'approve_dialog': ['admin'] + NCIP_BODIES + INVESTORS,
+        'reject_dialog': ['admin'] + NCIP_BODIES + INVESTORS,
+        'open_document': ['admin'] + NCIP_BODIES + INVESTORS,
         },
     'party.party': dict.fromkeys(['kyc_start', 'kyc_pass', 'kyc_fail'],
         may(*INITIATORS, 'authorized')),
@@ -204,6 +208,7 @@ BUTTONS = {
     'ncip.project': {
         'form_roadmap': may(*AKIMATS, 'kazinvest'),
         'submit': may(*AKIMATS),
+        'invite_investor': may(*AKIMATS),
         'back_to_initiative': may(*AKIMATS),
         'start_monitoring': may('atameken'),
         **dict.fromkeys(['verify', 'send_back', 'close', 'resume',
@@ -637,6 +642,49 @@ class SecurityTestCase(unittest.TestCase):
                 'investor.qazaqglass', 'kz.approval', of_glass, [])
             self.assertScoped(
                 'investor.steppe', 'kz.approval', [], of_glass)
+            # The National Chamber reads its own lines, never those of the
+            # prosecutors or of the investors; the administrator all
+            of_chamber = Approval.search([
+                    ('organization.kind', '=', 'national_chamber')])
+            of_investors = Approval.search([
+                    ('organization.kind', '=', 'investor')])
+            self.assertTrue(of_chamber and of_investors)
+            self.assertScoped('atameken', 'kz.approval', of_chamber,
+                of_suspension + of_lawsuit + of_investors)
+            self.assertScoped('admin', 'kz.approval',
+                of_chamber + of_investors + of_suspension + of_lawsuit, [])
+            # The akimat follows the approval of its own projects only
+            of_astana = Approval.search([('origin', 'in', [str(p)
+                            for p in Project.search([
+                                    ('akimat.name', '=', "Akimat — Astana"),
+                                    ])])])
+            of_shymkent = Approval.search([('origin', 'in', [str(p)
+                            for p in Project.search([
+                                    ('akimat.name', '=',
+                                        "Akimat — Shymkent"),
+                                    ])])])
+            self.assertTrue(of_astana and of_shymkent)
+            self.assertScoped('akimat.astana', 'kz.approval', of_astana,
+                of_shymkent)
+            self.assertScoped('akimat.shymkent', 'kz.approval', of_shymkent,
+                of_astana)
+
+    def test_to_decide(self):
+        """The "To decide" list of a user holds the pending lines he may
+        decide, whose turn came"""
+        from trytond.pool import Pool
+        with rolled_back():
+            Approval = Pool().get('kz.approval')
+            pending = Approval.search([('state', '=', 'pending')])
+            self.assertTrue(pending, msg="the demo data changed")
+            for login in ['atameken', 'prosecutor.astana', 'genprosecutor',
+                    'investor.qazaqglass', 'akimat.astana']:
+                with self.subTest(login=login), acting_as(login):
+                    lines = Approval.search([('to_decide', '=', True)])
+                    self.assertEqual(
+                        {l.id for l in lines},
+                        {l.id for l in Approval.browse(pending)
+                            if l.can_decide and not l.is_waiting()})
 
     def test_rules_damu(self):
         "A bank reads its own contracts; a coordinator his region's"

@@ -55,7 +55,13 @@ class TestApproval(ApprovalMixin, ModelSQL, ModelView):
                 'sequence': a.sequence,
                 'organization': a.organization.id if a.organization else None,
                 'group': a.group.id if a.group else None,
+                'proxy': a.proxy.id if a.proxy else None,
                 } for a in self.approvers]
+
+    def get_approval_document(self):
+        document = super().get_approval_document()
+        document['number'] = 'T-%s' % self.id
+        return document
 
     @classmethod
     def approval_approved(cls, records):
@@ -73,6 +79,7 @@ class TestApprover(ModelSQL):
     sequence = fields.Integer("Sequence")
     organization = fields.Many2One('kz.organization', "Organisation")
     group = fields.Many2One('res.group', "Group")
+    proxy = fields.Many2One('kz.organization', "Proxy")
 
 
 class TestDecisionRequest(

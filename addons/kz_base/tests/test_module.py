@@ -686,6 +686,188 @@ class KzBaseTestCase(ModuleTestCase):
         self.assertEqual(TestApproval(record.id).result, 'approved')
 
     @with_transaction()
+    def test_approval_to_decide(self):
+        """The "To decide" list: the user's pending lines whose turn came,
+        each describing its document and the other approvers' decisions"""
+        pool = Pool()
+        TestApproval = pool.get('kz.test.approval')
+        Approval = pool.get('kz.approval')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        (chamber, investor_org, _), (chamber_user, investor_user,
+            ministry_user) = self._approval_setup()
+        group = Group(ModelData.get_id('kz_base', 'group_authorized_body'))
+        User.write([ministry_user], {'groups': [('add', [group.id])]})
+        record, = TestApproval.create([{
+                    'name': "Cement plant",
+                    'approvers': [('create', [
+                                {'sequence': 10, 'organization': chamber.id},
+                                {'sequence': 10,
+                                    'organization': investor_org.id},
+                                {'sequence': 20, 'group': group.id},
+                                ])],
+                    }])
+        lines = TestApproval.request_approval([record])
+        chamber_line, investor_line, group_line = sorted(
+            lines, key=lambda l: (l.sequence, l.organization != chamber))
+
+        def to_decide(user):
+            with Transaction().set_user(user.id):
+                return Approval.search([('to_decide', '=', True)])
+        self.assertEqual(to_decide(chamber_user), [chamber_line])
+        self.assertEqual(to_decide(investor_user), [investor_line])
+        # The group waits for the first sequence
+        self.assertEqual(to_decide(ministry_user), [])
+        with Transaction().set_user(chamber_user.id):
+            line = Approval(chamber_line.id)
+            self.assertTrue(line.to_decide)
+            self.assertEqual(line.document_kind,
+                pool.get('ir.model').get_name('kz.test.approval'))
+            self.assertEqual(line.document_number, 'T-%s' % record.id)
+            self.assertEqual(line.document_name, "Cement plant")
+            self.assertIn("Investor: Pending", line.other_decisions)
+            self.assertNotIn("Chamber", line.other_decisions)
+            self.assertIn("Cement plant", line.document_description())
+            # One click to the document
+            action = Approval.open_document([line])
+            self.assertEqual(action['res_model'], 'kz.test.approval')
+            self.assertEqual(action['res_id'], [record.id])
+            self.assertEqual(action['views'], [[None, 'form']])
+            Approval.approve([line])
+        self.assertEqual(to_decide(chamber_user), [])
+        with Transaction().set_user(investor_user.id):
+            Approval.approve([Approval(investor_line.id)])
+        self.assertEqual(to_decide(ministry_user), [group_line])
+        with Transaction().set_user(ministry_user.id):
+            self.assertIn("Chamber: Approved",
+                Approval(group_line.id).other_decisions)
+        with Transaction().set_user(ministry_user.id):
+            self.assertEqual(
+                Approval.search([('to_decide', '=', False),
+                        ('id', 'in', [l.id for l in lines])]),
+                sorted([chamber_line, investor_line], key=lambda l: l.id))
+
+    def _run_wizard(self, name, approvals, **values):
+        "Open the decision dialog of the lines and press its button"
+        Wizard = Pool().get(name, type='wizard')
+        session_id, _, _ = Wizard.create()
+        with Transaction().set_context(
+                active_model='kz.approval', active_id=approvals[0].id,
+                active_ids=[a.id for a in approvals]):
+            wizard = Wizard(session_id)
+            defaults = wizard.default_start(None)
+            for field, value in defaults.items():
+                setattr(wizard.start, field, value)
+            for field, value in values.items():
+                setattr(wizard.start, field, value)
+            button = 'approve' if name.endswith('approve') else 'reject'
+            return defaults, getattr(wizard, 'transition_' + button)()
+
+    @with_transaction()
+    def test_approval_dialogs(self):
+        """Approve and reject each in one dialog: the reason is asked in
+        the rejection dialog, which no one else may open"""
+        pool = Pool()
+        TestApproval = pool.get('kz.test.approval')
+        Approval = pool.get('kz.approval')
+        (chamber, investor_org, _), (chamber_user, investor_user,
+            ministry_user) = self._approval_setup()
+        record, = TestApproval.create([{
+                    'name': "Glass line",
+                    'approvers': [('create', [
+                                {'sequence': 10, 'organization': chamber.id},
+                                {'sequence': 10,
+                                    'organization': investor_org.id},
+                                ])],
+                    }])
+        chamber_line, investor_line = sorted(
+            TestApproval.request_approval([record]),
+            key=lambda l: l.organization != chamber)
+        with Transaction().set_user(ministry_user.id):
+            with self.assertRaisesRegex(ApprovalError, 'another organisation'):
+                self._run_wizard(
+                    'kz.approval.approve', [Approval(chamber_line.id)])
+        with Transaction().set_user(chamber_user.id):
+            defaults, result = self._run_wizard(
+                'kz.approval.approve', [Approval(chamber_line.id)])
+            self.assertIn("Glass line", defaults['documents'])
+            self.assertFalse(defaults['on_behalf'])
+            self.assertEqual(result, 'end')
+        self.assertEqual(Approval(chamber_line.id).state, 'approved')
+        with Transaction().set_user(investor_user.id):
+            with self.assertRaisesRegex(ApprovalError, 'reason'):
+                self._run_wizard('kz.approval.reject',
+                    [Approval(investor_line.id)], reason="  ")
+            self._run_wizard('kz.approval.reject',
+                [Approval(investor_line.id)],
+                reason="The commissioning date is not realistic")
+        line = Approval(investor_line.id)
+        self.assertEqual(line.state, 'rejected')
+        self.assertEqual(line.reason, "The commissioning date is not realistic")
+        self.assertEqual(line.decided_by, investor_user)
+        self.assertEqual(TestApproval(record.id).result, 'rejected')
+
+    @with_transaction()
+    def test_approval_proxy(self):
+        """An approving organisation without users has its decision
+        recorded by its proxy with the signed document (N§64); once it
+        has a user, it decides itself"""
+        pool = Pool()
+        Organization = pool.get('kz.organization')
+        TestApproval = pool.get('kz.test.approval')
+        Approval = pool.get('kz.approval')
+        User = pool.get('res.user')
+        (chamber, _, ministry), (chamber_user, _, ministry_user
+            ) = self._approval_setup()
+        newcomer, = Organization.create([
+                {'name': "Foreign Investor GmbH", 'kind': 'investor'}])
+        first, second = TestApproval.create([{
+                    'name': name,
+                    'approvers': [('create', [{
+                                    'sequence': 10,
+                                    'organization': newcomer.id,
+                                    'proxy': ministry.id}])],
+                    } for name in ["Plant", "Second plant"]])
+        line, = TestApproval.request_approval([first])
+        other, = TestApproval.request_approval([second])
+        with Transaction().set_user(chamber_user.id):
+            self.assertFalse(Approval(line.id).can_decide)
+            self.assertEqual(Approval.search([('to_decide', '=', True)]), [])
+        with Transaction().set_user(ministry_user.id):
+            self.assertTrue(Approval(line.id).can_decide)
+            self.assertEqual(
+                Approval.search([('to_decide', '=', True)]), [line, other])
+            # Not without the document the investor signed
+            with self.assertRaisesRegex(ApprovalError, 'signed'):
+                Approval.approve([Approval(line.id)])
+            defaults, _ = self._run_wizard(
+                'kz.approval.approve', [Approval(line.id)],
+                signed_document=b'%PDF-1.4 signed',
+                signed_document_name='agreement.pdf')
+            self.assertTrue(defaults['on_behalf'])
+        line = Approval(line.id)
+        self.assertEqual(line.state, 'approved')
+        self.assertTrue(line.on_behalf)
+        self.assertEqual(line.decided_by, ministry_user)
+        self.assertEqual(bytes(line.signed_document), b'%PDF-1.4 signed')
+        self.assertEqual(TestApproval(first.id).result, 'approved')
+
+        # Its own user decides from now on
+        investor, = User.create([{'name': "Newcomer", 'login': 'newcomer',
+                    'kz_organization': newcomer.id}])
+        with Transaction().set_user(ministry_user.id):
+            self.assertFalse(Approval(other.id).can_decide)
+            self.assertEqual(Approval.search([('to_decide', '=', True)]), [])
+            with self.assertRaisesRegex(ApprovalError, 'another organisation'):
+                Approval.approve([Approval(other.id)])
+        with Transaction().set_user(investor.id):
+            self.assertEqual(
+                Approval.search([('to_decide', '=', True)]), [other])
+            Approval.approve([Approval(other.id)])
+        self.assertFalse(Approval(other.id).on_behalf)
+
+    @with_transaction()
     def test_approval_needs_approvers(self):
         "Nothing to send to is an error"
         TestApproval = Pool().get('kz.test.approval')

@@ -428,7 +428,6 @@ class EDSTestCase(ModuleTestCase):
         from trytond.model.exceptions import AccessError
         pool = Pool()
         Signature = pool.get('kz.eds.signature')
-        Act = pool.get('damu.act')
         act = self.issued_refusal_act()
         with eds_configured():
             self.sign(act, PKI.valid_signing)

@@ -22,7 +22,7 @@ from trytond.modules.kz_base.tests.tools import (
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import activate_module, with_transaction
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 VALID_BIN = '990140000384'
 ASTANA = '710000000'
@@ -245,6 +245,126 @@ class ImplementationTestCase(unittest.TestCase):
         project = Project(project.id)
         self.assertEqual(project.state, 'with_roadmap')
         self.assertEqual(project.verified_by, w.authorized)
+
+    @with_transaction()
+    def test_investor_without_user(self):
+        """An investor company that is not an organisation, or has no
+        user, does not block the roadmap: it becomes an organisation and
+        the akimat records its agreement with the signed document (N§64);
+        the National Chamber decides from its "To decide" list and reads
+        only its own line"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Project = pool.get('ncip.project')
+        Approval = pool.get('kz.approval')
+        Organization = pool.get('kz.organization')
+        Approve = pool.get('kz.approval.approve', type='wizard')
+        w = setup_world()
+        newcomer, = Party.create([{'name': "Foreign Newcomer GmbH"}])
+        project = create_project(w, investor=newcomer)
+        with today(dt.date(2025, 6, 10)):
+            Project.form_roadmap([project])
+            plan_roadmap(project)
+            with as_user(w.akimat):
+                Project.submit([Project(project.id)])
+        project = Project(project.id)
+        self.assertEqual(project.state, 'approval')
+        organization, = Organization.search([('party', '=', newcomer.id)])
+        self.assertEqual(organization.kind, 'investor')
+        chamber_line, = [a for a in project.current_approvals()
+            if a.organization == w.chamber_org]
+        investor_line, = [a for a in project.current_approvals()
+            if a.organization == organization]
+        self.assertEqual(investor_line.proxy, w.akimat_org)
+
+        with as_user(w.chamber):
+            line, = Approval.search([('to_decide', '=', True)])
+            self.assertEqual(line, chamber_line)
+            self.assertEqual(line.document_number, project.number)
+            self.assertEqual(line.document_name, "Glass factory")
+            self.assertEqual(line.document_region, w.astana)
+            self.assertEqual(line.document_investor, "Foreign Newcomer GmbH")
+            self.assertIn("Foreign Newcomer GmbH: Pending",
+                line.other_decisions)
+            # Its own line only, not the investor's
+            self.assertEqual(Approval.search([]), [chamber_line])
+            Approval.approve([line])
+        with as_user(w.akimat):
+            line, = Approval.search([('to_decide', '=', True)])
+            self.assertEqual(line, investor_line)
+            with self.assertRaisesRegex(Exception, 'signed'):
+                Approval.approve([Approval(line.id)])
+            session_id, _, _ = Approve.create()
+            with Transaction().set_context(active_model='kz.approval',
+                    active_id=line.id, active_ids=[line.id]):
+                approve = Approve(session_id)
+                approve.start.signed_document = b'%PDF-1.4 agreement'
+                approve.start.signed_document_name = 'agreement.pdf'
+                # As in a client call: transitions skip the access checks
+                with without_check_access():
+                    approve.transition_approve()
+        line = Approval(investor_line.id)
+        self.assertEqual(line.state, 'approved')
+        self.assertTrue(line.on_behalf)
+        self.assertEqual(line.decided_by, w.akimat)
+        self.assertEqual(Project(project.id).state, 'verification')
+
+    @with_transaction()
+    def test_invite_investor(self):
+        """The akimat invites the user of an investor company from the
+        submitted roadmap; the investor then approves itself"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Project = pool.get('ncip.project')
+        Approval = pool.get('kz.approval')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Invite = pool.get('ncip.project.invite_investor', type='wizard')
+        w = setup_world()
+        newcomer, = Party.create([{'name': "Foreign Newcomer GmbH"}])
+        project = create_project(w, investor=newcomer)
+        with today(dt.date(2025, 6, 10)):
+            Project.form_roadmap([project])
+            plan_roadmap(project)
+            Project.submit([project])
+        self.assertFalse(Project(project.id).investor_has_user)
+
+        def invite(user, login):
+            session_id, _, _ = Invite.create()
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(active_model='ncip.project',
+                        active_id=project.id, active_ids=[project.id]):
+                wizard = Invite(session_id)
+                self.assertEqual(wizard.default_start(None)['name'],
+                    "Foreign Newcomer GmbH")
+                wizard.start.name = "Hans Muster"
+                wizard.start.login = login
+                wizard.start.email = 'hans@newcomer.example'
+                return wizard.transition_invite()
+        # Not the akimat of another region, not a login already taken
+        with self.assertRaisesRegex(ProjectError, 'akimat'):
+            invite(w.akimat2, 'newcomer')
+        with self.assertRaisesRegex(ProjectError, 'taken'):
+            invite(w.akimat, 'chamber')
+        self.assertEqual(invite(w.akimat, 'newcomer'), 'end')
+        user, = User.search([('login', '=', 'newcomer')])
+        self.assertEqual(user.kz_organization.party, newcomer)
+        self.assertIn(ModelData.get_id('kz_base', 'group_investor'),
+            [g.id for g in user.groups])
+        self.assertTrue(user.password_reset)
+        project = Project(project.id)
+        self.assertTrue(project.investor_has_user)
+        with self.assertRaisesRegex(ProjectError, 'already has a user'):
+            invite(w.akimat, 'newcomer2')
+        # The investor decides its line; the akimat no longer may
+        line, = [a for a in project.current_approvals()
+            if a.organization == user.kz_organization]
+        with as_user(w.akimat):
+            self.assertEqual(Approval.search([('to_decide', '=', True)]), [])
+        with as_user(user):
+            self.assertEqual(
+                Approval.search([('to_decide', '=', True)]), [line])
+            Approval.approve([Approval(line.id)])
 
     @with_transaction()
     def test_approval_start_setting(self):

@@ -172,6 +172,47 @@ class KzProsecutorFilterTestCase(ModuleTestCase):
             measure.decision_reason, "No violation was established")
 
     @with_transaction()
+    def test_to_decide_and_reject_dialog(self):
+        """The measure waits in the prosecutor's "To decide" list, which
+        names it, its region and investor; he rejects it in one dialog
+        that asks the reason; the other office never sees the line"""
+        pool = Pool()
+        Measure = pool.get('prosecutor.measure')
+        Approval = pool.get('kz.approval')
+        Reject = pool.get('kz.approval.reject', type='wizard')
+        orgs, users, investor, project = setup()
+        measure = create_measure(orgs, investor, issuer='akimat_astana',
+            project=project.id)
+        Measure.submit([measure])
+        line, = Measure(measure.id).approvals
+        with as_user(users['prosecutor']):
+            line, = Approval.search([('to_decide', '=', True)])
+            self.assertEqual(line.document_number, measure.number)
+            self.assertIn("Suspension or Revocation of a Permit",
+                line.document_name)
+            self.assertEqual(line.document_region, region(ASTANA))
+            self.assertEqual(line.document_investor, "Investor")
+            self.assertEqual(line.due_date, Measure(measure.id).due_date)
+            session_id, _, _ = Reject.create()
+            with Transaction().set_context(active_model='kz.approval',
+                    active_id=line.id, active_ids=[line.id]):
+                reject = Reject(session_id)
+                reject.start.reason = "The inspection act is missing"
+                reject.start.signed_document = None
+                reject.transition_reject()
+        measure = Measure(measure.id)
+        self.assertEqual(measure.state, 'rejected')
+        self.assertEqual(
+            measure.decision_reason, "The inspection act is missing")
+        # Record rules: the issuer follows its measure, the other
+        # office sees nothing
+        for login, expected in [('prosecutor', [line]), ('akimat', [line]),
+                ('prosecutor2', []), ('ministry', [])]:
+            with self.subTest(login=login), as_user(users[login]), \
+                    Transaction().set_context(_check_access=True):
+                self.assertEqual(Approval.search([]), expected)
+
+    @with_transaction()
     def test_return_for_rework(self):
         "The routed office returns with a reason; the body resubmits"
         Measure = Pool().get('prosecutor.measure')
