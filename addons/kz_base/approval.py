@@ -319,7 +319,7 @@ class Approval(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _check_decide(cls, approvals):
-        cls._check_decide_dialog(approvals)
+        cls.check_decision(approvals)
         for approval in approvals:
             if (not approval.user_is_approver()
                     and not approval.signed_document):
@@ -329,8 +329,11 @@ class Approval(Workflow, ModelSQL, ModelView):
                         origin=approval.origin.rec_name))
 
     @classmethod
-    def _check_decide_dialog(cls, approvals):
-        "The checks of a decision that do not need its dialog's values"
+    def check_decision(cls, approvals):
+        """Raise when the approvals may not be decided by the user now: the
+        checks that do not need the dialog's values, run before the dialog
+        opens and again at the decision.  Addons extend it with the
+        conditions of their documents (the prosecutor's assessment)."""
         for approval in approvals:
             if approval.state != 'pending':
                 raise ApprovalError(gettext(
@@ -516,7 +519,7 @@ class _Decide(Wizard):
         Approval = Pool().get('kz.approval')
         approvals = Approval.browse(self.records)
         # Refused before the dialog opens, not after it was filled in
-        Approval._check_decide_dialog(approvals)
+        Approval.check_decision(approvals)
         return {
             'documents': '\n'.join(a.document_description()
                 for a in approvals),

@@ -8,11 +8,11 @@ class Approval(metaclass=PoolMeta):
     __name__ = 'kz.approval'
 
     @classmethod
-    def _check_decide_dialog(cls, approvals):
+    def check_decision(cls, approvals):
         """A measure is decided with its assessment, before the line
         changes and before its decision dialog opens"""
         Measure = Pool().get('prosecutor.measure')
-        super()._check_decide_dialog(approvals)
+        super().check_decision(approvals)
         measures = [a.origin for a in approvals
             if isinstance(a.origin, Measure)]
         if measures:
