@@ -189,7 +189,11 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
         ondelete='RESTRICT')
     # A user of the responsible body, whose name fills the person
     responsible_user = fields.Many2One(
-        'res.user', "Responsible User", states=_plan, ondelete='SET NULL',
+        'res.user', "Responsible User", ondelete='SET NULL',
+        states={
+            'readonly': (_plan['readonly']
+                | ~Eval('responsible_organization')),
+            },
         domain=[
             ('kz_organization', '=', Eval('responsible_organization', -1)),
             ],

@@ -278,6 +278,14 @@ class RoadmapPlanningTestCase(unittest.TestCase):
         task.responsible_organization = w.investor_org
         task.on_change_responsible_organization()
         self.assertIsNone(task.responsible_user)
+        # No person without the responsible body
+        other = Project(project.id).tasks[1]
+        self.assertIsNone(other.responsible_organization)
+        with as_user(w.akimat):
+            with self.assertRaises(ClientWriteError):
+                Project.write([Project(project.id)], {'tasks': [
+                            ('write', [other.id], {
+                                    'responsible_user': w.akimat.id})]})
         # The server refuses a person of another organisation
         with as_user(w.akimat):
             with self.assertRaises(DomainValidationError):
