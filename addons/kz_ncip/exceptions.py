@@ -1,7 +1,7 @@
 # This file is part of the KZ Investment Platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
-from trytond.exceptions import UserError
+from trytond.exceptions import UserError, UserWarning
 from trytond.model.exceptions import ValidationError
 
 
@@ -32,6 +32,10 @@ class InitiativeError(UserError):
 
 # Module 2 and 3
 class RoadmapError(UserError):
+    pass
+
+
+class RoadmapWarning(UserWarning):
     pass
 
 

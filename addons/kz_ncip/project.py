@@ -155,8 +155,15 @@ class Project(
         states={
             'readonly': ~Eval('state').in_(['roadmap']),
             })
+    # Planned in one editable list while the roadmap is formed
     tasks = fields.One2Many(
-        'ncip.roadmap.task', 'project', "Roadmap Tasks", readonly=True)
+        'ncip.roadmap.task', 'project', "Roadmap Tasks",
+        order=[('stage', 'ASC'), ('sequence', 'ASC NULLS FIRST'),
+            ('id', 'ASC')],
+        context={'project': Eval('id', -1)}, depends=['id'],
+        states={
+            'readonly': Eval('state') != 'roadmap',
+            })
     roadmap_date = fields.Date(
         "Roadmap Started", readonly=True,
         help="The date the akimat started forming the roadmap (N§47).")

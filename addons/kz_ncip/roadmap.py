@@ -71,6 +71,9 @@ class Stage(sequence_ordered(), ModelSQL, ModelView):
         cls._sql_indexes.add(Index(t, (t.project, Index.Equality())))
 
     def get_rec_name(self, name):
+        # Within its project the stage is named by its kind only
+        if Transaction().context.get('project') == self.project.id:
+            return self.kind_string
         return '%s: %s' % (self.project.rec_name, self.kind_string)
 
     kind_string = kind.translated('kind')
@@ -88,21 +91,28 @@ class Stage(sequence_ordered(), ModelSQL, ModelView):
         return result
 
     @classmethod
+    def standard_values(cls, project):
+        "Return the values of the three stages with their standard tasks"
+        values = []
+        for sequence, (kind, _) in enumerate(STAGES, 1):
+            values.append({
+                    'project': project.id,
+                    'kind': kind,
+                    'sequence': sequence * 10,
+                    'tasks': [('create', [{
+                                    'kind': k,
+                                    'sequence': i * 10,
+                                    } for i, k in enumerate(
+                                    TEMPLATES[kind], 1)])],
+                    })
+        return values
+
+    @classmethod
     def create_standard(cls, projects):
         "Create the three stages with their standard tasks (N§48)"
         to_create = []
         for project in projects:
-            for sequence, (kind, _) in enumerate(STAGES, 1):
-                to_create.append({
-                        'project': project.id,
-                        'kind': kind,
-                        'sequence': sequence * 10,
-                        'tasks': [('create', [{
-                                        'kind': k,
-                                        'sequence': i * 10,
-                                        } for i, k in enumerate(
-                                        TEMPLATES[kind], 1)])],
-                        })
+            to_create.extend(cls.standard_values(project))
         with Transaction().set_context(_ncip_roadmap_planning=True):
             return cls.create(to_create)
 
@@ -175,10 +185,24 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
     support_measures = fields.Text("State Support Measures", states=_plan)
     risks = fields.Text("Risks", states=_plan)
     mitigation = fields.Text("Risk Mitigation", states=_plan)
-    responsible_person = fields.Char("Responsible Person", states=_plan)
     responsible_organization = fields.Many2One(
         'kz.organization', "Responsible Organisation", states=_plan,
         ondelete='RESTRICT')
+    # A user of the responsible body, whose name fills the person
+    responsible_user = fields.Many2One(
+        'res.user', "Responsible User", ondelete='SET NULL',
+        states={
+            'readonly': (_plan['readonly']
+                | ~Eval('responsible_organization')),
+            },
+        domain=[
+            ('kz_organization', '=', Eval('responsible_organization', -1)),
+            ],
+        help="A user of the responsible organisation.")
+    responsible_person = fields.Char(
+        "Responsible Person", states=_plan,
+        help="The name of the responsible person: the chosen user or "
+        "someone without an account, such as the investor's staff.")
     actual_end = fields.Date(
         "Actual End",
         states={
@@ -282,6 +306,18 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
     @fields.depends('project', '_parent_project.state')
     def on_change_with_project_state(self, name=None):
         return self.project.state if self.project else None
+
+    @fields.depends('responsible_organization', 'responsible_user')
+    def on_change_responsible_organization(self):
+        if (self.responsible_user
+                and self.responsible_user.kz_organization
+                != self.responsible_organization):
+            self.responsible_user = None
+
+    @fields.depends('responsible_user', 'responsible_person')
+    def on_change_responsible_user(self):
+        if self.responsible_user:
+            self.responsible_person = self.responsible_user.name
 
     def get_region(self, name):
         return self.project.region.id if self.project else None

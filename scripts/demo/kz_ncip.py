@@ -200,6 +200,47 @@ def load_attraction(password):
         initiative.save()
 
 
+# The standard roadmap of N§48: (stage, task, description, calendar days
+# after the start of the roadmap, responsible body)
+ROADMAP_TEMPLATE = [
+    ('pre_investment', 'feasibility_study', "Feasibility study", 60,
+        'investor'),
+    ('pre_investment', 'technical_conditions',
+        "Technical conditions for utilities", 90, 'akimat'),
+    ('pre_investment', 'land_plot', "Land plot allocation", 120, 'akimat'),
+    ('pre_investment', 'design_documents',
+        "Design and estimate documents with their expert review", 210,
+        'investor'),
+    ('pre_investment', 'financing', "Financing closed", 240, 'investor'),
+    ('investment', 'construction', "Construction and installation works",
+        600, 'investor'),
+    ('investment', 'state_support', "State support measures received", 600,
+        'akimat'),
+    ('investment', 'commissioning_works', "Commissioning works", 660,
+        'investor'),
+    ('investment', 'commissioning', "Commissioning", 690, 'akimat'),
+    ('post_investment', 'design_capacity',
+        "Design capacity or serial production", 870, 'investor'),
+    ]
+
+
+def load_roadmap_template():
+    """The standard roadmap template of N§48 the akimats' roadmaps start
+    from, with usual durations"""
+    Template = Model.get('ncip.roadmap.template')
+    Configuration = Model.get('kz.configuration')
+    template = Template(name="Standard roadmap (N§48)")
+    for sequence, (stage, kind, name, days, responsible) in enumerate(
+            ROADMAP_TEMPLATE, 1):
+        template.lines.new(stage=stage, kind=kind, name=name, days=days,
+            responsible=responsible, sequence=sequence * 10)
+    template.save()
+    configuration = Configuration(1)
+    configuration.roadmap_template = template
+    configuration.save()
+    return template
+
+
 def load_implementation(password):
     "Projects in each state of Module 2 and 3, a rating and reports"
     Party = Model.get('party.party')
@@ -214,6 +255,7 @@ def load_implementation(password):
     akimats = {r.id: Organization.find([
                 ('kind', '=', 'akimat'), ('region', '=', r.id)])[0]
         for r in [astana, shymkent]}
+    load_roadmap_template()
 
     investors = []
     for name, bin_ in [("Qazaq Glass LLP", '990140000384'),

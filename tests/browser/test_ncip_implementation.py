@@ -1,18 +1,21 @@
 # This file is part of the KZ Investment Platform.
 """Browser test: the akimat of Astana forms the roadmap of a demo project
-passport in sao, plans each standard task (its deadline and responsible
-person) in the stages of the project form and submits the roadmap for
-approval; it does not see other regions' projects."""
+passport in sao from the standard template, plans its 10 tasks (deadline,
+responsible body and person) in the editable list of the project form
+without opening a dialog and submits the roadmap for approval; it does not
+see other regions' projects."""
 import datetime as dt
 import re
 import time
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests import support
 
 DATABASE = 'test_browser_ncip2'
-RESPONSIBLE = "Project office"
+AKIMAT = "Akimat — Astana"
+PERSON = "Marat Zhumabayev (Akimat of Astana)"
 # The standard stages with their number of tasks (N§48)
 STAGES = [("Pre-investment", 5), ("Investment", 4), ("Post-investment", 1)]
 
@@ -76,75 +79,92 @@ class SaoNcipImplementationTestCase(support.SaoTestCase):
         "Return the tasks of the project when all have been planned"
         Task = self.proteus().get('ncip.roadmap.task')
         tasks = Task.find([('project', '=', project_id)])
-        if tasks and all(t.deadline and t.responsible_person for t in tasks):
+        if tasks and all(t.deadline and t.responsible_user
+                and t.responsible_organization
+                and t.responsible_organization.name == AKIMAT
+                for t in tasks):
             return tasks
 
-    def type_text(self, entry, text):
-        """Type into a Char or Date entry of a dialog and leave it; sao may
-        display the record again while it loads: type until the text
-        stays"""
+    @staticmethod
+    def type_cell(row, name, text, expected=None):
+        "Type into the cell of the edited row and leave it with Tab"
+        entry = row.locator(f'input[name={name}]:visible').first
         for attempt in range(5):
             entry.fill(text)
             entry.press('Tab')
             try:
-                expect(entry).to_have_value(text, timeout=3000)
+                expect(entry).to_have_value(expected or text, timeout=5000)
                 return
             except AssertionError:
                 if attempt == 4:
                     raise
 
-    def plan_task(self, dialogs, row, deadline):
-        "Open the task of the row, type its deadline and responsible person"
-        row.dblclick()
-        # The task opens in a second dialog over the one of the stage
-        dialog = dialogs.nth(1)
-        dialog.wait_for()
-        date = dialog.locator('input[name=deadline]:visible')
-        person = dialog.locator('input[name=responsible_person]:visible')
-        expect(date).to_be_editable()
-        expect(person).to_be_editable()
-        text = deadline.strftime('%m/%d/%Y')
-        self.type_text(date, text)
-        self.type_text(person, RESPONSIBLE)
-        # The date is still the typed one once the person is typed
-        expect(date).to_have_value(text)
-        dialog.get_by_role('button', name='Apply changes').click()
-        expect(dialogs).to_have_count(1)
-        return text
+    @staticmethod
+    def pick(page, row, name, text, expected):
+        """Type the start of a name into the Many2One cell of the edited
+        row and choose the completion, as a user does"""
+        entry = row.locator(f'input[name={name}]:visible').first
+        expect(entry).to_be_editable()
+        option = page.locator('li.completion:visible', has_text=expected)
+        for attempt in range(5):
+            entry.fill('')
+            entry.press_sequentially(text, delay=30)
+            try:
+                option.first.wait_for(timeout=5000)
+                break
+            except PlaywrightTimeoutError:
+                if attempt == 4:
+                    raise
+        option.first.click()
+        expect(entry).to_have_value(expected)
 
     def plan_roadmap(self, page, form):
-        """Open each stage of the project form and plan each of its tasks;
-        return the deadlines by task position"""
+        """Plan every task in the editable list of the project: its
+        deadline, responsible body and person, without opening a dialog;
+        return the deadlines in the order of the list"""
         form.get_by_text('Roadmap Stages').first.click()
-        stages = form.locator('.form-one2many:visible').first
-        stage_rows = stages.locator('.treeview tbody tr:visible')
-        expect(stage_rows).to_have_count(len(STAGES))
+        tasks = form.locator('.form-one2many:visible',
+            has_text='Roadmap Tasks').first
+        rows = tasks.locator('.treeview tbody tr:visible')
+        expect(rows).to_have_count(sum(c for _, c in STAGES))
         dialogs = page.locator('.modal-dialog:visible')
+        # The stages in the order of N§48
+        position = 0
+        for kind, count in STAGES:
+            for _ in range(count):
+                expect(rows.nth(position)).to_contain_text(kind)
+                position += 1
         deadline = dt.date.today() + dt.timedelta(days=30)
         planned = []
-        for index, (kind, count) in enumerate(STAGES):
-            stage_row = stage_rows.nth(index)
-            expect(stage_row).to_contain_text(kind)
-            stage_row.dblclick()
-            dialog = dialogs.first
-            dialog.wait_for()
-            tasks = dialog.locator('.form-one2many:visible').first
-            rows = tasks.locator('.treeview tbody tr:visible')
-            expect(rows).to_have_count(count)
-            for position in range(count):
-                text = self.plan_task(
-                    dialogs, rows.nth(position), deadline)
-                expect(rows.filter(has_text=text)).to_have_count(1)
-                planned.append(deadline)
-                deadline += dt.timedelta(days=30)
-            if index == 0:
-                support.screenshot(page, 'ncip2_akimat_stage_planned')
-            dialog.get_by_role('button', name='Apply changes').click()
-            expect(dialogs).to_have_count(0)
+        for position in range(rows.count()):
+            row = rows.nth(position)
+            # The first click selects the row, the next one edits it
+            entry = row.locator('input[name=deadline]:visible').first
+            for attempt in range(5):
+                row.locator('td:visible').last.click()
+                try:
+                    entry.wait_for(timeout=3000)
+                    break
+                except PlaywrightTimeoutError:
+                    if attempt == 4:
+                        raise
+            text = deadline.strftime('%m/%d/%Y')
+            self.type_cell(row, 'deadline', text)
+            self.pick(page, row, 'responsible_organization', "Akimat",
+                AKIMAT)
+            self.pick(page, row, 'responsible_user', "Marat", PERSON)
+            expect(row.locator('input[name=deadline]:visible')) \
+                .to_have_value(text)
+            self.assertEqual(dialogs.count(), 0)
+            planned.append(deadline)
+            deadline += dt.timedelta(days=30)
+            if position == 4:
+                support.screenshot(page, 'ncip2_akimat_list_planning')
         return planned
 
-    def test_akimat_builds_and_submits_roadmap(self):
-        "akimat.astana forms the roadmap, plans it and sends it for approval"
+    def test_akimat_plans_roadmap_in_editable_list(self):
+        """akimat.astana forms the roadmap from the standard template, plans
+        its 10 tasks in the editable list and sends it for approval"""
         name = "Float glass plant"
         with support.browser_page() as page:
             errors = []
@@ -176,10 +196,15 @@ class SaoNcipImplementationTestCase(support.SaoTestCase):
                 submit.wait_for()
                 self.wait_state(name, 'roadmap')
                 project = self.project_state(name)
+                # The demo's standard template pre-fills the 10 tasks with
+                # their deadlines and responsible bodies
+                self.assertEqual(
+                    project.roadmap_template.name, "Standard roadmap (N§48)")
                 self.assertEqual(len(project.tasks), 10)
+                self.assertTrue(all(t.deadline and t.responsible_organization
+                        for t in project.tasks))
 
-                # The akimat plans the tasks with the investor: a deadline
-                # and a responsible person for each, then saves
+                # The akimat plans the tasks with the investor in the list
                 planned = self.plan_roadmap(page, form)
                 tab.locator('button[title^="Save"]:visible').first.click()
                 tasks = self.wait_for(
@@ -189,9 +214,16 @@ class SaoNcipImplementationTestCase(support.SaoTestCase):
                 self.assertEqual(
                     sorted(t.deadline for t in tasks), sorted(planned))
                 self.assertEqual(
-                    {t.responsible_person for t in tasks}, {RESPONSIBLE})
+                    {t.responsible_user.login for t in tasks},
+                    {'akimat.astana'})
+                # The name of the person follows the chosen user
+                self.assertEqual(
+                    {t.responsible_person for t in tasks}, {PERSON})
+                self.assertEqual(
+                    page.locator('.modal-dialog:visible').count(), 0)
                 # sao shows the dates of the stages once saved
-                stage_rows = form.locator('.form-one2many:visible').first \
+                stage_rows = form.locator('.form-one2many:visible',
+                    has_text='Roadmap Stages').first \
                     .locator('.treeview tbody tr:visible')
                 expect(stage_rows.first).to_contain_text(
                     planned[0].strftime('%m/%d/%Y'))

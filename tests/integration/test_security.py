@@ -104,6 +104,9 @@ ACCESS = {
     # Writing a comment is refused by the model itself
     'ncip.roadmap.task.comment': {**grant(NCIP_BODIES + INVESTORS, 'rc'),
         **ADMIN},
+    # The standard tasks are no secret; the administrator keeps them
+    'ncip.roadmap.template': {**ALL_READ, **ADMIN},
+    'ncip.roadmap.template.line': {**ALL_READ, **ADMIN},
     'ncip.roadmap.deadline_change': {**NCIP_READ, **INVESTOR_READ,
         **grant(AKIMATS, 'rwcd'), 'authorized': 'rw', **ADMIN},
     'ncip.project.change_request': {**NCIP_READ, **INVESTOR_READ,
@@ -207,6 +210,7 @@ BUTTONS = {
         },
     'ncip.project': {
         'form_roadmap': may(*AKIMATS, 'kazinvest'),
+        'fill_roadmap': may(*AKIMATS),
         'submit': may(*AKIMATS),
         'invite_investor': may(*AKIMATS),
         'back_to_initiative': may(*AKIMATS),
