@@ -7,7 +7,8 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.tools import not_in_groups
-from trytond.modules.kz_base.who import user_organization, users_of, users_of_kind
+from trytond.modules.kz_base.who import (
+    user_organization, users_of, users_of_kind)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction

@@ -8,7 +8,8 @@ from trytond.model import (
 from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.feedback import done, open_records
 from trytond.modules.kz_base.notification import notify_users
-from trytond.modules.kz_base.who import acts_for, user_organization, users_of, users_of_kind
+from trytond.modules.kz_base.who import (
+    acts_for, user_organization, users_of, users_of_kind)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction

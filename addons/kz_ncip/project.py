@@ -17,7 +17,8 @@ from trytond.modules.kz_base.feedback import done
 from trytond.modules.kz_base.identifier import BINMixin
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.tools import not_in_groups
-from trytond.modules.kz_base.who import user_organization_id, users_of, users_of_kind
+from trytond.modules.kz_base.who import (
+    user_organization_id, users_of, users_of_kind)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice

@@ -17,7 +17,8 @@ from .exceptions import ReportingError
 from .project import ACTIVE_STATES
 from .rating import previous_quarter, quarter_end
 from trytond.modules.kz_base.xlsx import XlsxReport
-from trytond.modules.kz_base.who import user_organization_id, users_of, users_of_kind
+from trytond.modules.kz_base.who import (
+    user_organization_id, users_of, users_of_kind)
 
 REPORT_KINDS = [
     ('regional', "Regional front office"),

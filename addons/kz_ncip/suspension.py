@@ -7,7 +7,8 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.request import DecisionRequestMixin
-from trytond.modules.kz_base.who import user_organization_id, users_of, users_of_kind
+from trytond.modules.kz_base.who import (
+    user_organization_id, users_of, users_of_kind)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 
