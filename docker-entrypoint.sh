@@ -1,5 +1,6 @@
 #!/bin/sh
 # web: gunicorn serving trytond.application:app; cron: trytond-cron;
+# worker: trytond-worker, the queued tasks (Annex 4 imports);
 # admin: create or upgrade the database with every addon (and demo data
 # when KZ_DEMO=1).
 set -e
@@ -10,6 +11,10 @@ case "$1" in
         ;;
     cron)
         exec trytond-cron -c "$TRYTOND_CONFIG" -d "$DB" --logconf "$TRYTOND_LOGGING_CONFIG"
+        ;;
+    worker)
+        exec trytond-worker -c "$TRYTOND_CONFIG" -d "$DB" -n "${KZ_WORKERS:-1}" \
+            --logconf "$TRYTOND_LOGGING_CONFIG"
         ;;
     admin)
         if ! psql "$KZ_PG_DSN" -Atqc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; then
