@@ -94,7 +94,7 @@ class Annex4QueueTestCase(unittest.TestCase):
         Queue = pool.get('ir.queue')
         task = Queue(upload.task)
         self.assertEqual(task.data['method'], 'process')
-        self.assertEqual(task.data['instances'], [upload.id])
+        self.assertEqual(list(task.data['instances']), [upload.id])
         self.assertEqual(task.data['user'], self.user_id)
         task.run()
         refresh()
