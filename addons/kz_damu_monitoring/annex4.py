@@ -553,16 +553,15 @@ def read(data, max_bytes=None, max_uncompressed=None, progress=None,
                 sheet_rows, 1):
             if max_rows is not None and read_rows > max_rows + EXTRA_ROWS:
                 raise FileError('msg_annex4_too_many_rows', limit=max_rows)
-            if _report_row(cells):
-                count += 1
-                if max_rows is not None and count > max_rows:
-                    raise FileError(
-                        'msg_annex4_too_many_rows', limit=max_rows)
-                chunk.append((number, cells))
-                if len(chunk) >= CHUNK_ROWS:
-                    _extend(rows, errors, validate(chunk, datemode,
-                            max_amount))
-                    chunk = []
+            if not _report_row(cells):
+                continue
+            count += 1
+            if max_rows is not None and count > max_rows:
+                raise FileError('msg_annex4_too_many_rows', limit=max_rows)
+            chunk.append((number, cells))
+            if len(chunk) >= CHUNK_ROWS:
+                _extend(rows, errors, validate(chunk, datemode, max_amount))
+                chunk = []
             if number % PROGRESS_ROWS == 0:
                 if check:
                     check()
