@@ -261,13 +261,19 @@ def floor(pool, args, data):
     with Transaction().start(args.database, 0) as transaction:
         cursor = transaction.connection.cursor()
         cursor.execute('CREATE TEMPORARY TABLE bench_lines '
-            '(LIKE damu_bank_report_line)')
+            '(LIKE damu_bank_report_line INCLUDING DEFAULTS '
+            'INCLUDING IDENTITY)')
+        # The rows as their columns take them (whole numbers, no empty
+        # texts), prepared outside the timers: the floor is the COPY alone
+        typed = [[1, number, None] + [
+                None if v == '' else int(v) if type(v) is float
+                and v.is_integer() else v for v in row]
+            for number, row in enumerate(rows, 3)]
         started = time.monotonic()
         with cursor.copy('COPY bench_lines (%s) FROM STDIN' % ', '.join(
                     '"%s"' % n for n in names)) as copy:
-            for number, row in enumerate(rows, 3):
-                copy.write_row([1, number, None] + [
-                        v if v != '' else None for v in row])
+            for row in typed:
+                copy.write_row(row)
         copy_time = time.monotonic() - started
         transaction.rollback()
     return parse, copy_time, len(rows)

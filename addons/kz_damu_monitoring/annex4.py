@@ -347,12 +347,16 @@ def _report_row(cells):
     return not is_header(cells)
 
 
-def _char_column(cells, errors, kind, datemode, max_amount):
+def _char_column(cells, errors, kind, datemode, max_amount, cache):
     values = []
     append = values.append
+    # One object per distinct text: a bank's name, a status repeat on
+    # every row of a file of tens of thousands
+    texts = cache
     for cell in cells:
         if type(cell) is str:
-            append(cell.strip() or None)
+            text = cell.strip() or None
+            append(texts.setdefault(text, text))
         elif cell is None:
             append(None)
         else:
@@ -369,7 +373,7 @@ def _checked(kind, index, cell, errors, datemode=None, max_amount=None):
         return None
 
 
-def _amount_column(cells, errors, kind, datemode, max_amount):
+def _amount_column(cells, errors, kind, datemode, max_amount, cache):
     if kind != 'amount':
         max_amount = None
     values = []
@@ -400,7 +404,7 @@ def _amount_column(cells, errors, kind, datemode, max_amount):
     return values
 
 
-def _int_column(cells, errors, kind, datemode, max_amount):
+def _int_column(cells, errors, kind, datemode, max_amount, cache):
     values = []
     append = values.append
     for index, cell in enumerate(cells):
@@ -427,10 +431,10 @@ def _int_column(cells, errors, kind, datemode, max_amount):
     return values
 
 
-def _date_column(cells, errors, kind, datemode, max_amount):
+def _date_column(cells, errors, kind, datemode, max_amount, cache):
     values = []
     append = values.append
-    texts = {}
+    texts = cache
     for index, cell in enumerate(cells):
         kind_ = type(cell)
         if kind_ is dt.date:
@@ -452,7 +456,7 @@ def _date_column(cells, errors, kind, datemode, max_amount):
     return values
 
 
-def _bin_column(cells, errors, kind, datemode, max_amount):
+def _bin_column(cells, errors, kind, datemode, max_amount, cache):
     values = []
     append = values.append
     for index, cell in enumerate(cells):
@@ -482,10 +486,15 @@ COLUMN_READERS = {
     }
 
 
-def validate(chunk, datemode=None, max_amount=None):
+def validate(chunk, datemode=None, max_amount=None, caches=None):
     """Return (rows, errors) of the report rows [(sheet row, cells)]
     checked column by column: rows is [(sheet row, Values)], errors is
-    [(sheet row, [(column, reason, cell)])] in the order of the rows"""
+    [(sheet row, [(column, reason, cell)])] in the order of the rows
+
+    caches holds, across the chunks of a file, a dict per column of the
+    values met (one object per distinct text or date)."""
+    if caches is None:
+        caches = {}
     if not chunk:
         return [], []
     numbers = [n for n, _ in chunk]
@@ -496,7 +505,7 @@ def validate(chunk, datemode=None, max_amount=None):
             zip(COLUMNS, columns), 1):
         errors = {}
         values = COLUMN_READERS[kind](cells, errors, kind, datemode,
-            max_amount)
+            max_amount, caches.setdefault(column, {}))
         if required:
             for index, value in enumerate(values):
                 if value is None and index not in errors:
@@ -546,7 +555,7 @@ def read(data, max_bytes=None, max_uncompressed=None, progress=None,
             raise FileError('msg_annex4_too_many_rows', limit=max_rows)
     rows, errors = [], []
     count = 0
-    chunk, datemode = [], None
+    chunk, datemode, caches = [], None, {}
     sheet_rows = iter_rows(data, error_cells=error_cells)
     try:
         for read_rows, (number, cells, datemode, total) in enumerate(
@@ -560,7 +569,8 @@ def read(data, max_bytes=None, max_uncompressed=None, progress=None,
                 raise FileError('msg_annex4_too_many_rows', limit=max_rows)
             chunk.append((number, cells))
             if len(chunk) >= CHUNK_ROWS:
-                _extend(rows, errors, validate(chunk, datemode, max_amount))
+                _extend(rows, errors, validate(chunk, datemode, max_amount,
+                        caches))
                 chunk = []
             if number % PROGRESS_ROWS == 0:
                 if check:
@@ -569,7 +579,7 @@ def read(data, max_bytes=None, max_uncompressed=None, progress=None,
                     progress(number, total)
     finally:
         sheet_rows.close()
-    _extend(rows, errors, validate(chunk, datemode, max_amount))
+    _extend(rows, errors, validate(chunk, datemode, max_amount, caches))
     return rows, errors
 
 

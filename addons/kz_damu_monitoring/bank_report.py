@@ -651,10 +651,14 @@ class BankReportUpload(RejectedRowsFileMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def queue(cls, uploads):
-        "Queue the import of each upload as a task of its own"
+        """Queue the import of each upload as a task of its own, run as the
+        user who sent the file (the creator of its lines), whoever queues
+        it again"""
+        transaction = Transaction()
         with without_check_access():
             for upload in uploads:
-                task = cls.__queue__.process([upload])
+                with transaction.set_user(upload.create_uid.id):
+                    task = cls.__queue__.process([upload])
                 cls.write([upload], {'task': task[0] if isinstance(
                                 task, list) else task})
 
