@@ -18,12 +18,13 @@ class SaoDamuTestCase(support.SaoTestCase):
     @classmethod
     def setUpClass(cls):
         # The shared server queues the Annex 4 imports ([queue] worker) for
-        # a trytond-worker of its own, as ./platform run does
-        os.environ['TRYTOND_QUEUE__WORKER'] = 'True'
-        try:
-            super().setUpClass()
-        finally:
-            del os.environ['TRYTOND_QUEUE__WORKER']
+        # a trytond-worker of its own, as ./platform run does (the demo
+        # data is loaded before, without it)
+        super(support.SaoTestCase, cls).setUpClass()
+        support.create_database(cls.DATABASE, modules=cls.MODULES)
+        cls.server = support.running_server(cls.DATABASE,
+            extra_env={'TRYTOND_QUEUE__WORKER': 'True'})
+        cls.url = cls.server.__enter__()
         os.makedirs(support.ARTIFACTS, exist_ok=True)
         cls.worker_log = open(os.path.join(
                 support.ARTIFACTS, f'trytond-worker-{DATABASE}.log'), 'w')
