@@ -81,7 +81,11 @@ class SaoDamuTestCase(support.SaoTestCase):
             dialog.get_by_role('button', name='Check and Import').click()
             # The request returns at once on the upload record
             form = page.locator('#tabcontent .form').last
-            form.get_by_text('halyk-annex4.xlsx').first.wait_for()
+            try:
+                form.get_by_text('Rows Read').first.wait_for()
+            except Exception:
+                support.screenshot(page, 'damu_bank_annex4_no_upload')
+                raise
 
             def done():
                 page.locator('#tabcontent button[title="Reload"]:visible') \
