@@ -88,7 +88,7 @@ class SaoDamuTestCase(support.SaoTestCase):
                 raise
 
             def done():
-                page.locator('#tabcontent button[title="Reload"]:visible') \
+                page.locator('#tabcontent button[title^="Reload"]:visible') \
                     .first.click()
                 # The state field: a select of sao, its value the state's
                 return any('done' in select.input_value()
