@@ -87,15 +87,20 @@ class SaoDamuTestCase(support.SaoTestCase):
                 support.screenshot(page, 'damu_bank_annex4_no_upload')
                 raise
 
-            def done():
-                page.locator('#tabcontent button[title^="Reload"]:visible') \
-                    .first.click()
-                # The state field: a select of sao, its value the state's
-                return any('done' in select.input_value()
-                    for select in form.locator('select').all())
-            self.wait_for(done, "the upload did not get done", timeout=120)
+            support.screenshot(page, 'damu_bank_annex4_queued')
+            Upload = Model.get('damu.bank.report.upload')
+            self.wait_for(lambda: Upload.find([
+                        ('filename', '=', 'halyk-annex4.xlsx'),
+                        ('state', '=', 'done'),
+                        ]), "the worker did not import the upload",
+                timeout=180)
+            # The bank's list of uploads shows the result
+            support.sao_open_menu(page, 'Annex 4 Uploads')
+            row = page.locator('#tabcontent .treeview tbody tr',
+                has_text='halyk-annex4.xlsx').first
+            row.wait_for()
+            row.get_by_text('Done', exact=True).first.wait_for()
             support.screenshot(page, 'damu_bank_annex4_upload')
-        Upload = Model.get('damu.bank.report.upload')
         upload, = Upload.find([('filename', '=', 'halyk-annex4.xlsx')])
         self.assertEqual(upload.state, 'done')
         self.assertEqual(upload.imported, len(rows))
