@@ -9,11 +9,12 @@ case "$1" in
     web)
         exec gunicorn --config /etc/trytond/gunicorn.conf.py trytond.application:app
         ;;
-    worker)
-        exec trytond-worker -c "$TRYTOND_CONFIG" -d "$DB" -n "${KZ_QUEUE_PROCESSES:-2}" --logconf "$TRYTOND_LOGGING_CONFIG"
-        ;;
     cron)
         exec trytond-cron -c "$TRYTOND_CONFIG" -d "$DB" --logconf "$TRYTOND_LOGGING_CONFIG"
+        ;;
+    worker)
+        exec trytond-worker -c "$TRYTOND_CONFIG" -d "$DB" -n "${KZ_WORKERS:-1}" \
+            --logconf "$TRYTOND_LOGGING_CONFIG"
         ;;
     admin)
         # The administrator's password: the file named by TRYTONPASSFILE

@@ -7,6 +7,8 @@ The check digit is the weighted sum of the first 11 digits modulo 11 with
 weights 1..11; when that gives 10, the weights 3..11, 1, 2 are used instead;
 when it gives 10 again, the number is invalid.
 """
+import operator
+
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import PoolMeta
@@ -26,8 +28,9 @@ def compact(code):
 
 def checksum(digits):
     "Return the check digit of the first 11 digits or None when undefined"
+    digits = list(map(int, digits))
     for weights in _WEIGHTS:
-        value = sum(int(d) * w for d, w in zip(digits, weights)) % 11
+        value = sum(map(operator.mul, digits, weights)) % 11
         if value != 10:
             return value
     return None

@@ -18,6 +18,7 @@ XlsxRows then reads the rows of a checked .xlsx one by one, so that
 the caller can stop at a row limit, and gives the text of a numeric value
 that openpyxl cannot read instead of failing on the whole file."""
 import io
+import re
 import zipfile
 
 from openpyxl import load_workbook
@@ -186,3 +187,106 @@ class XlsxRows:
                     yield number, cells
         finally:
             workbook.close()
+
+
+ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+SHEET_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)\st="e"([^>]*)>'
+    rb'(?:<(?:\w+:)?f\b.*?</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)?'
+    rb'<(?:\w+:)?v>([^<]*)<')
+SHEET_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
+ODS_ROWS = re.compile(
+    rb'<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)', re.S)
+ODS_REPEAT = re.compile(rb'table:number-rows-repeated="(\d+)"')
+
+
+def _column_number(letters):
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _first_sheet_part(archive):
+    "Return the name of the part of the first sheet of an .xlsx"
+    workbook = archive.read('xl/workbook.xml')
+    rels = archive.read('xl/_rels/workbook.xml.rels')
+    match = re.search(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"', workbook)
+    if not match:
+        match = re.search(rb'<(?:\w+:)?sheet\b[^>]*?:id="([^"]+)"', workbook)
+    rel_id = match.group(1)
+    for rel in re.finditer(rb'<Relationship\b[^>]*>', rels):
+        if b'Id="%s"' % rel_id in rel.group(0):
+            target = re.search(rb'Target="([^"]+)"', rel.group(0)).group(1)
+            target = target.decode()
+            if target.startswith('/'):
+                return target[1:]
+            return 'xl/' + target
+    raise KeyError(rel_id)
+
+
+def scan_first_sheet(data, max_rows):
+    """Return (rows, error cells) of the first sheet of a checked .xlsx or
+    .ods file, read as raw XML before a reader builds the sheet in memory
+
+    A reader such as calamine holds the whole sheet, from its first to its
+    last row: a sheet of more than max_rows rows (a row numbered beyond it,
+    or rows repeated beyond it) stops the scan and gives max_rows + 1.
+    The error cells ({(row, column): text}, .xlsx only) are the cells
+    holding an error (#N/A), which the reader gives as empty."""
+    rows, errors = 0, {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        if 'content.xml' in names and 'xl/workbook.xml' not in names:
+            content = archive.read('content.xml')
+            start = content.find(b'<table:table ')
+            end = content.find(b'</table:table>', start)
+            for match in ODS_ROWS.finditer(content, start, end):
+                repeat = ODS_REPEAT.search(match.group(1))
+                body = match.group(2) or b''
+                # Empty rows repeated to the end of the sheet are not read
+                if repeat and b'office:value' not in body and (
+                        b'<text:p' not in body):
+                    continue
+                rows += int(repeat.group(1)) if repeat else 1
+                if rows > max_rows:
+                    return max_rows + 1, errors
+            return rows, errors
+        part = _first_sheet_part(archive)
+        tail = b''
+        with archive.open(part) as source:
+            while True:
+                chunk = source.read(CHUNK)
+                if not chunk:
+                    break
+                window = tail + chunk
+                # The last complete row of the window
+                cut = window.rfind(b'<row ')
+                if cut < 0:
+                    cut = window.rfind(b':row ')
+                if cut <= 0:
+                    tail = window
+                    continue
+                block, tail = window[:cut], window[cut:]
+                rows = _scan_block(block, rows, errors)
+                if rows > max_rows:
+                    return max_rows + 1, errors
+            if tail:
+                rows = _scan_block(tail, rows, errors)
+    return min(rows, max_rows + 1), errors
+
+
+def _scan_block(block, rows, errors):
+    # The rows of a sheet are in order: their count, or the number of the
+    # last one if the sheet skips rows
+    count = block.count(b'<row ') + block.count(b':row ')
+    last = max(block.rfind(b'<row '), block.rfind(b':row '))
+    number = ROW_NUMBER.search(block, last, block.find(b'>', last)) if (
+        last >= 0) else None
+    rows = max(rows + count, int(number.group(1)) if number else 0)
+    if b't="e"' in block:
+        for match in SHEET_ERROR_CELL.finditer(block):
+            ref = SHEET_REF.search(b' ' + match.group(1) + match.group(2))
+            if ref:
+                errors[(int(ref.group(2)), _column_number(ref.group(1)))] = (
+                    match.group(3).decode('utf-8', 'replace') or '#ERROR')
+    return rows

@@ -1,15 +1,21 @@
 # This file is part of the KZ Investment Platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
-"""Reading the banks' monthly report (Annex 4, 29 columns) from .xlsx
-(openpyxl) and legacy .xls (xlrd) files, row by row with the reason of
-every bad row.  Pure Python: the wizard and the benchmark use it.
+"""Reading the banks' monthly report (Annex 4, 29 columns) from .xlsx,
+.ods and legacy .xls files (python-calamine), with the reason of every bad
+row.  Pure Python: the queued import, the wizard and the benchmark use it.
+
+The rows are checked in chunks, column by column, on fast paths for the
+values a spreadsheet holds (floats, dates, texts); only an unusual cell
+(a number typed as text, a date as text) goes through Decimal or strptime.
 
 A bad value is a reason of its row, never an error of the whole file: not
 a number, not a finite number (NaN, Infinity, as numbers or as text), out
 of the range of its database column, negative, or an amount over the
 plausible maximum.  The rows are read as a stream and the reading stops
-at the row limit, before the rest of the file is read."""
+at the row limit; a sheet spanning far more rows is refused before it is
+parsed (kz_base.upload.scan_first_sheet), so that the reader never holds
+a million rows in memory."""
 import datetime as dt
 import io
 import math
@@ -18,7 +24,8 @@ from decimal import Decimal, InvalidOperation
 from openpyxl.utils import get_column_letter
 
 from trytond.modules.kz_base import identifier
-from trytond.modules.kz_base.upload import XlsxRows, check_xlsx_upload
+from trytond.modules.kz_base.upload import (
+    check_xlsx_upload, scan_first_sheet)
 from trytond.modules.kz_base.xlsx import append_row, sheet_title
 
 # (field name, kind, required) of the 29 columns in their order
@@ -166,12 +173,24 @@ def _parse(kind, value, datemode=None, max_amount=None):
         if isinstance(value, dt.date):
             return value
         if isinstance(value, float) and datemode is not None:
-            import xlrd
+            # The serial number of a date in a legacy .xls cell not
+            # formatted as a date
             try:
-                return xlrd.xldate.xldate_as_datetime(value, datemode).date()
-            except Exception:
+                if not 0 < value < 2958466:
+                    raise ValueError
+                return (EPOCH + dt.timedelta(days=value)).date()
+            except (ValueError, OverflowError):
                 raise RowError('date')
         text = _text(value)
+        parts = text.split('.')
+        if len(parts) == 3 and len(parts[2]) == 4 and all(
+                p.isdigit() and p.isascii() for p in parts) and (
+                len(parts[0]) <= 2 and len(parts[1]) <= 2):
+            # dd.mm.yyyy, the form of the banks, without strptime
+            try:
+                return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+            except ValueError:
+                raise RowError('date')
         for fmt in ('%d.%m.%Y', '%Y-%m-%d', '%d/%m/%Y'):
             try:
                 return dt.datetime.strptime(text, fmt).date()
@@ -223,94 +242,350 @@ def parse_row(cells, datemode=None, max_amount=None):
 
 # Rows read between two progress reports
 PROGRESS_ROWS = 5000
+# Report rows validated together, column by column
+CHUNK_ROWS = 2000
+# Rows the sheet may span, beyond max_rows + EXTRA_ROWS, before the reader
+# builds it in memory: the exact limit is applied as the rows are read
+SCAN_ROWS = 10000
+ZIP_MAGIC = b'PK\x03\x04'
+OLE_MAGIC = b'\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1'
+ODS_MIMETYPE = b'application/vnd.oasis.opendocument.spreadsheet'
+# Day 0 of the date serial numbers of the 1900 system (Excel, LibreOffice)
+EPOCH = dt.datetime(1899, 12, 30)
 
 
-def iter_rows(data, filename=''):
-    """Yield (sheet row number, cells, datemode, rows of the sheet or None)
-    of the first sheet of an .xlsx or .xls file, one row at a time
+def file_kind(data):
+    "Return 'xlsx', 'ods' or 'xls', or raise FileError"
+    if data[:4] == ZIP_MAGIC:
+        # The mimetype of an OpenDocument file is its first part, stored
+        if ODS_MIMETYPE in data[:100]:
+            return 'ods'
+        return 'xlsx'
+    if data[:8] == OLE_MAGIC:
+        return 'xls'
+    raise FileError('msg_import_file_format')
 
-    Only the first 29 columns are given.  A value that cannot be read
-    (NaN or an infinity as a number, a date serial out of range, an error
-    such as #N/A) is given as a value that its column refuses."""
-    if data[:4] == b'PK\x03\x04':
-        try:
-            sheet = XlsxRows(data, len(COLUMNS))
-        except Exception:
-            raise FileError('msg_import_file_malformed')
-        try:
-            for number, cells in sheet:
-                yield number, cells, None, sheet.declared_rows
-        except Exception:
-            raise FileError('msg_import_file_malformed')
-    elif data[:8] == b'\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1':
-        import xlrd
-        try:
-            book = xlrd.open_workbook(file_contents=data, on_demand=True)
-            sheet = book.sheet_by_index(0)
-        except Exception:
-            raise FileError('msg_import_file_malformed')
-        for number in range(sheet.nrows):
-            cells = []
-            for cell in sheet.row(number)[:len(COLUMNS)]:
-                if cell.ctype == xlrd.XL_CELL_EMPTY:
-                    cells.append(None)
-                elif cell.ctype == xlrd.XL_CELL_DATE:
-                    try:
-                        cells.append(xlrd.xldate.xldate_as_datetime(
-                                cell.value, book.datemode))
-                    except Exception:
-                        # the serial number, refused by its column
-                        cells.append(cell.value)
-                elif cell.ctype == xlrd.XL_CELL_ERROR:
-                    # the error's text (#N/A), not its code as a number
-                    cells.append(xlrd.error_text_from_code.get(
-                            cell.value, '#ERROR'))
+
+def iter_rows(data, filename='', error_cells=None):
+    """Yield (sheet row number, cells, datemode, rows of the sheet) of the
+    first sheet of an .xlsx, .ods or .xls file, one row at a time
+
+    python-calamine reads the three formats (its Rust reader holds the
+    sheet's values; the rows become Python values one at a time).  Only
+    the first 29 columns are given, an empty cell as ''.  A value that
+    cannot be read (NaN or an infinity as a number, an error such as #N/A
+    given in error_cells {(row, column): text}) is given as a value that
+    its column refuses."""
+    from python_calamine import CalamineWorkbook
+    kind = file_kind(data)
+    width = len(COLUMNS)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+    except Exception:
+        raise FileError('msg_import_file_malformed')
+    datemode = 0 if kind == 'xls' else None
+    if sheet.start is None:
+        return
+    total = sheet.end[0] + 1
+    # The rows start at the sheet's first row, the cells at its first
+    # column with a value
+    pad = [''] * sheet.start[1]
+    errors_by_row = {}
+    for (row, column), text in (error_cells or {}).items():
+        if column <= width:
+            errors_by_row.setdefault(row, []).append((column, text))
+    try:
+        for index, cells in enumerate(sheet.iter_rows()):
+            number = index + 1
+            if pad:
+                cells = pad + cells
+            if len(cells) != width:
+                cells = cells[:width] + [''] * (width - len(cells))
+            if number in errors_by_row:
+                for column, text in errors_by_row[number]:
+                    cells[column - 1] = text
+            yield number, cells, datemode, total
+    except FileError:
+        raise
+    except Exception:
+        raise FileError('msg_import_file_malformed')
+    finally:
+        workbook.close()
+
+
+class Values(tuple):
+    """The values of a report row in the order of COLUMNS, also read by
+    field name (values['agreement_number'])"""
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            key = FIELD_INDEX[key]
+        return tuple.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        return self[key] if key in FIELD_INDEX else default
+
+    def keys(self):
+        return FIELD_NAMES
+
+    def items(self):
+        return zip(FIELD_NAMES, self)
+
+
+FIELD_INDEX = {n: i for i, n in enumerate(FIELD_NAMES)}
+
+
+def _report_row(cells):
+    """Tell whether the row is a report row (not a header, the column
+    numbers, a blank or a footer row), without reading every cell"""
+    first = cells[0]
+    if type(first) is float or type(first) is int:
+        # the row of the column numbers: 1, 2, 3, ...
+        return not (first == 1 and cells[1] == 2 and cells[2] == 3)
+    return not is_header(cells)
+
+
+def _char_column(cells, errors, kind, datemode, max_amount, cache):
+    values = []
+    append = values.append
+    # One object per distinct text: a bank's name, a status repeat on
+    # every row of a file of tens of thousands
+    texts = cache
+    for cell in cells:
+        if type(cell) is str:
+            text = cell.strip() or None
+            append(texts.setdefault(text, text))
+        elif cell is None:
+            append(None)
+        else:
+            append(_parse('char', cell))
+    return values
+
+
+def _checked(kind, index, cell, errors, datemode=None, max_amount=None):
+    "The value of a cell off the fast path, its reason in errors"
+    try:
+        return _parse(kind, cell, datemode, max_amount)
+    except RowError as error:
+        errors[index] = error.args[0]
+        return None
+
+
+def _amount_column(cells, errors, kind, datemode, max_amount, cache):
+    if kind != 'amount':
+        max_amount = None
+    values = []
+    append = values.append
+    for index, cell in enumerate(cells):
+        if type(cell) is float:
+            if not math.isfinite(cell):
+                errors[index] = 'not_finite'
+                cell = None
+            elif cell < 0:
+                errors[index] = 'negative'
+                cell = None
+            elif cell >= 1e14:
+                errors[index] = 'range'
+                cell = None
+            elif max_amount is not None and cell > max_amount:
+                errors[index] = 'over_bound'
+                cell = None
+            elif cell.is_integer():
+                cell = int(cell)
+            else:
+                cell = Decimal(repr(cell)).quantize(CENT)
+            append(cell)
+        elif cell == '' or cell is None:
+            append(None)
+        else:
+            append(_checked(kind, index, cell, errors, None, max_amount))
+    return values
+
+
+def _int_column(cells, errors, kind, datemode, max_amount, cache):
+    values = []
+    append = values.append
+    for index, cell in enumerate(cells):
+        if type(cell) is float:
+            if not math.isfinite(cell):
+                errors[index] = 'not_finite'
+                cell = None
+            elif cell < 0:
+                errors[index] = 'negative'
+                cell = None
+            elif cell > INTEGER_LIMIT:
+                errors[index] = 'range'
+                cell = None
+            elif not cell.is_integer():
+                errors[index] = 'whole'
+                cell = None
+            else:
+                cell = int(cell)
+            append(cell)
+        elif cell == '' or cell is None:
+            append(None)
+        else:
+            append(_checked(kind, index, cell, errors))
+    return values
+
+
+def _date_column(cells, errors, kind, datemode, max_amount, cache):
+    values = []
+    append = values.append
+    texts = cache
+    for index, cell in enumerate(cells):
+        kind_ = type(cell)
+        if kind_ is dt.date:
+            append(cell)
+        elif kind_ is dt.datetime:
+            append(cell.date())
+        elif cell == '' or cell is None:
+            append(None)
+        elif kind_ is str and cell in texts:
+            date = texts[cell]
+            if date is None:
+                errors[index] = 'date'
+            append(date)
+        else:
+            date = _checked(kind, index, cell, errors, datemode)
+            if kind_ is str:
+                texts[cell] = date
+            append(date)
+    return values
+
+
+def _bin_column(cells, errors, kind, datemode, max_amount, cache):
+    values = []
+    append = values.append
+    for index, cell in enumerate(cells):
+        if type(cell) is str:
+            code = cell.strip()
+            if len(code) == 12 and code.isdigit():
+                if identifier.is_valid(code):
+                    append(code)
                 else:
-                    cells.append(cell.value)
-            yield number + 1, cells, book.datemode, sheet.nrows
-    else:
-        raise FileError('msg_import_file_format')
+                    errors[index] = 'bin'
+                    append(None)
+                continue
+        if cell == '' or cell is None:
+            append(None)
+        else:
+            append(_checked(kind, index, cell, errors))
+    return values
+
+
+COLUMN_READERS = {
+    'char': _char_column,
+    'bin': _bin_column,
+    'int': _int_column,
+    'amount': _amount_column,
+    'rate': _amount_column,
+    'date': _date_column,
+    }
+
+
+def validate(chunk, datemode=None, max_amount=None, caches=None):
+    """Return (rows, errors) of the report rows [(sheet row, cells)]
+    checked column by column: rows is [(sheet row, Values)], errors is
+    [(sheet row, [(column, reason, cell)])] in the order of the rows
+
+    caches holds, across the chunks of a file, a dict per column of the
+    values met (one object per distinct text or date)."""
+    if caches is None:
+        caches = {}
+    if not chunk:
+        return [], []
+    numbers = [n for n, _ in chunk]
+    columns = list(zip(*(c for _, c in chunk)))
+    value_columns = []
+    bad = {}
+    for column, ((name, kind, required), cells) in enumerate(
+            zip(COLUMNS, columns), 1):
+        errors = {}
+        values = COLUMN_READERS[kind](cells, errors, kind, datemode,
+            max_amount, caches.setdefault(column, {}))
+        if required:
+            for index, value in enumerate(values):
+                if value is None and index not in errors:
+                    errors[index] = 'required'
+        for index, reason in errors.items():
+            bad.setdefault(index, []).append(
+                (column, reason, cells[index]))
+        value_columns.append(values)
+    rows, errors = [], []
+    for index, values in enumerate(zip(*value_columns)):
+        if index in bad:
+            errors.append((numbers[index], bad[index]))
+        else:
+            rows.append((numbers[index], Values(values)))
+    return rows, errors
 
 
 def read(data, max_bytes=None, max_uncompressed=None, progress=None,
-        filename='', max_rows=None, max_amount=None):
-    """Return (rows, errors): rows is [(sheet row, values)], errors is
-    [(sheet row, [(column, reason)])]
+        filename='', max_rows=None, max_amount=None, check=None):
+    """Return (rows, errors): rows is [(sheet row, Values)], errors is
+    [(sheet row, [(column, reason, cell)])]
 
     The file is checked by kz_base's check_xlsx_upload (size, zip bomb,
-    XML entities) before openpyxl or xlrd see it; it raises its UploadError.
+    XML entities) before any reader sees it; it raises its UploadError.
     The limits default to those of the [kz] configuration section.
 
     A file of more than max_rows report rows (or more than max_rows +
     EXTRA_ROWS rows in all) raises FileError('msg_annex4_too_many_rows')
-    at the first row over the limit: the rest of the file is not read.
-    max_amount is the plausible maximum of the amounts."""
+    at the first row over the limit; a sheet spanning far more rows is
+    refused before it is parsed.  max_amount is the plausible maximum of
+    the amounts.  check() is called at each progress report, e.g. to stop
+    a cancelled import by raising."""
     check_xlsx_upload(data, filename, max_size=max_bytes,
         max_uncompressed=max_uncompressed)
+    data = bytes(data)
+    error_cells = None
+    if file_kind(data) != 'xls':
+        # An .xls has 65,536 rows at most
+        limit = (max_rows + EXTRA_ROWS + SCAN_ROWS
+            if max_rows is not None else None)
+        try:
+            spanned, error_cells = scan_first_sheet(
+                data, limit if limit is not None else 2 ** 21)
+        except Exception:
+            raise FileError('msg_import_file_malformed')
+        if limit is not None and spanned > limit:
+            raise FileError('msg_annex4_too_many_rows', limit=max_rows)
     rows, errors = [], []
     count = 0
-    sheet_rows = iter_rows(data)
+    chunk, datemode, caches = [], None, {}
+    sheet_rows = iter_rows(data, error_cells=error_cells)
     try:
         for read_rows, (number, cells, datemode, total) in enumerate(
                 sheet_rows, 1):
             if max_rows is not None and read_rows > max_rows + EXTRA_ROWS:
                 raise FileError('msg_annex4_too_many_rows', limit=max_rows)
-            cells = list(cells)
-            if is_header(cells):
+            if not _report_row(cells):
                 continue
             count += 1
             if max_rows is not None and count > max_rows:
                 raise FileError('msg_annex4_too_many_rows', limit=max_rows)
-            values, row_errors = parse_row(cells, datemode, max_amount)
-            if row_errors:
-                errors.append((number, row_errors))
-            else:
-                rows.append((number, values))
-            if progress and number % PROGRESS_ROWS == 0:
-                progress(number, total)
+            chunk.append((number, cells))
+            if len(chunk) >= CHUNK_ROWS:
+                _extend(rows, errors, validate(chunk, datemode, max_amount,
+                        caches))
+                chunk = []
+            if number % PROGRESS_ROWS == 0:
+                if check:
+                    check()
+                if progress:
+                    progress(number, total)
     finally:
         sheet_rows.close()
+    _extend(rows, errors, validate(chunk, datemode, max_amount, caches))
     return rows, errors
+
+
+def _extend(rows, errors, result):
+    rows.extend(result[0])
+    errors.extend(result[1])
 
 
 def write_xlsx(rows, title="Annex 4", labels=None, sheet_name=None):

@@ -6,13 +6,13 @@ import datetime as dt
 import logging
 import os
 import time
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from decimal import Decimal
 
-from sql import Cast, Column, Values
-from sql.functions import CurrentTimestamp
+from sql import For
 
-from trytond import backend
+from trytond import config
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.kz_base.deadline import DeadlineMixin
@@ -20,9 +20,9 @@ from trytond.modules.kz_base.who import user_organization
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.report import Report
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 
 from . import annex4
 from .contract import PROGRAMMES, programme_of
@@ -46,6 +46,8 @@ CELL_MESSAGES = {
 # The longest line of a rejected row shown in the wizard (its file has it
 # whole): a cell of the file may hold thousands of characters
 ERROR_LINE_LENGTH = 500
+# An upload running without progress for so long has lost its worker
+STALLED_MINUTES = 10
 
 
 def first_of_month(date):
@@ -235,33 +237,69 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
                     key=lambda k: (k[0].id, k[1]))])
 
     @classmethod
-    def import_rows(cls, report, rows):
+    def bank_contracts(cls, bank):
+        """Return {number: (id, BIN, programme, kind, guarantee amount)} of
+        the contracts of the bank, read in one query (a bank has tens of
+        thousands; the ORM would build a record of each)"""
+        pool = Pool()
+        Contract = pool.get('damu.contract')
+        table = Contract.__table__()
+        cursor = Transaction().connection.cursor()
+        # The ids the user may read (record rules when access is checked)
+        ids = Contract.search([('bank', '=', bank.id)], order=[],
+            query=True)
+        cursor.execute(*table.select(table.number, table.id,
+                table.entrepreneur_bin, table.instrument, table.direction,
+                table.kind, table.guarantee_amount,
+                where=table.id.in_(ids)))
+        return {number: (id_, bin_, programme_of(instrument, direction),
+                kind, guarantee)
+            for number, id_, bin_, instrument, direction, kind, guarantee
+            in cursor}
+
+    @classmethod
+    def import_rows(cls, report, rows, contracts=None):
         """Store the rows as the report's lines and update the contracts'
-        debt; return the number of lines"""
+        debt; return the number of lines
+
+        annex4.read has checked and normalised every value: the lines go
+        in one COPY and the debts in one UPDATE from a COPY'd temporary
+        table, in the transaction of the import (nothing is written if it
+        fails)."""
         pool = Pool()
         Line = pool.get('damu.bank.report.line')
-        Contract = pool.get('damu.contract')
-        contracts = {c['number']: c
-            for c in Contract.search_read([
-                    ('bank', '=', report.bank.id),
-                    ('kind', 'in', ['subsidy', 'guarantee']),
-                    ], fields_names=['number', 'kind', 'guarantee_amount'])}
-        to_create, updates = [], {}
+        if contracts is None:
+            contracts = cls.bank_contracts(report.bank)
+        index = annex4.FIELD_INDEX
+        number_i = index['agreement_number']
+        lines, updates = [], {}
         for sheet_row, values in rows:
-            contract = contracts.get(values['agreement_number'])
-            contract_id = contract['id'] if contract else None
-            to_create.append(dict(values, report=report.id,
-                    sheet_row=sheet_row, contract=contract_id))
+            contract = contracts.get(values[number_i])
+            if contract and contract[3] not in {'subsidy', 'guarantee'}:
+                contract = None
+            contract_id = contract[0] if contract else None
+            lines.append((report.id, sheet_row, contract_id) + tuple(values))
             if contract_id:
-                updates[contract_id] = dict(values,
-                    **cls._guarantee_values(contract, values))
+                updates[contract_id] = cls._debt_values(contract, values)
         # The banks only read the lines: the import alone writes them
         with without_check_access():
             Line.delete(Line.search([('report', '=', report.id)]))
-        cls._insert_lines(to_create)
+        cls._insert_lines(lines)
         debt_date = next_month(report.period) - dt.timedelta(days=1)
         cls._update_contract_debts(updates, debt_date)
-        return len(to_create)
+        return len(lines)
+
+    @classmethod
+    def _debt_values(cls, contract, values):
+        "The values of a row written on its contract"
+        index = annex4.FIELD_INDEX
+        guarantee = cls._guarantee_values(
+            {'kind': contract[3], 'guarantee_amount': contract[4]}, values)
+        return (values[index['outstanding_debt']],
+            values[index['overdue_principal']],
+            values[index['principal_overdue_days']],
+            values[index['interest_overdue_days']],
+            guarantee['guarantee_paid'], guarantee['guarantee_balance'])
 
     @staticmethod
     def _guarantee_values(contract, values):
@@ -280,63 +318,56 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
             }
 
     @classmethod
-    def _insert_lines(cls, vlist):
-        """Insert the lines in batches of one INSERT: annex4.read has
-        validated and normalised every value, and a bank file has tens of
-        thousands of rows that the ORM would validate again one by one"""
+    def _insert_lines(cls, lines):
+        """COPY the lines [(report, sheet row, contract, 29 values)] with
+        the user and the time of the transaction as their creator"""
         pool = Pool()
         Line = pool.get('damu.bank.report.line')
         transaction = Transaction()
-        cursor = transaction.connection.cursor()
-        table = Line.__table__()
         names = ['report', 'sheet_row', 'contract'] + annex4.FIELD_NAMES
-        columns = [Column(table, n) for n in names] + [
-            table.create_uid, table.create_date]
-        size = backend.MAX_QUERY_PARAMS // len(columns)
-        for sub_vlist in grouped_slice(vlist, size):
-            cursor.execute(*table.insert(columns, [
-                        [values.get(n) for n in names]
-                        + [transaction.user, CurrentTimestamp()]
-                        for values in sub_vlist]))
+        user = transaction.user
+        cursor = transaction.connection.cursor()
+        # The time the ORM would write (the transaction's)
+        cursor.execute('SELECT CAST(CURRENT_TIMESTAMP AS TIMESTAMP)')
+        now, = cursor.fetchone()
+        columns = ', '.join('"%s"' % n for n in names + [
+                'create_uid', 'create_date'])
+        with cursor.copy('COPY "%s" (%s) FROM STDIN' % (
+                    Line._table, columns)) as copy:
+            for line in lines:
+                copy.write_row(line + (user, now))
 
     @classmethod
     def _update_contract_debts(cls, updates, debt_date):
-        """Write the reported debt on the contracts in batches of one
-        UPDATE ... FROM (VALUES ...) (a bank report updates tens of
-        thousands of contracts; the ORM write costs a read and a
-        validation per record)"""
+        """Write the reported debt on the contracts: the values COPY'd to
+        a temporary table, then one UPDATE ... FROM it (a bank report
+        updates tens of thousands of contracts; the ORM write costs a
+        read and a validation per record)"""
         pool = Pool()
         Contract = pool.get('damu.contract')
         transaction = Transaction()
         cursor = transaction.connection.cursor()
-        table = Contract.__table__()
-        # (contract column, row value, SQL type): the types, for the
-        # columns of VALUES that are all NULL
-        targets = [
-            (table.outstanding_debt, 'outstanding_debt', 'NUMERIC'),
-            (table.overdue_principal, 'overdue_principal', 'NUMERIC'),
-            (table.principal_overdue_days, 'principal_overdue_days',
-                'INTEGER'),
-            (table.interest_overdue_days, 'interest_overdue_days',
-                'INTEGER'),
-            (table.guarantee_paid, 'guarantee_paid', 'NUMERIC'),
-            (table.guarantee_balance, 'guarantee_balance', 'NUMERIC'),
-            ]
-        size = backend.MAX_QUERY_PARAMS // (len(targets) + 1)
-        for sub_updates in grouped_slice(list(updates.items()), size):
-            values = Values([[contract_id] + [v.get(k) for _, k, _ in targets]
-                    for contract_id, v in sub_updates])
-            source = [Column(values, 'column%s' % i)
-                for i in range(1, len(targets) + 2)]
-            cursor.execute(*table.update(
-                    [t for t, _, _ in targets] + [
-                        table.debt_date, table.write_date, table.write_uid],
-                    [Cast(c, sql_type) for c, (_, _, sql_type) in zip(
-                            source[1:], targets)] + [
-                        Cast(debt_date, 'DATE'), CurrentTimestamp(),
-                        transaction.user],
-                    from_=[values],
-                    where=table.id == Cast(source[0], 'INTEGER')))
+        if not updates:
+            return
+        cursor.execute('CREATE TEMPORARY TABLE IF NOT EXISTS '
+            'damu_annex4_debt (contract INTEGER, outstanding_debt NUMERIC, '
+            'overdue_principal NUMERIC, principal_overdue_days INTEGER, '
+            'interest_overdue_days INTEGER, guarantee_paid NUMERIC, '
+            'guarantee_balance NUMERIC) ON COMMIT DROP')
+        cursor.execute('TRUNCATE damu_annex4_debt')
+        with cursor.copy('COPY damu_annex4_debt FROM STDIN') as copy:
+            for contract_id, values in updates.items():
+                copy.write_row((contract_id,) + values)
+        names = ['outstanding_debt', 'overdue_principal',
+            'principal_overdue_days', 'interest_overdue_days',
+            'guarantee_paid', 'guarantee_balance']
+        cursor.execute('UPDATE "%s" AS c SET %s, debt_date = %%s, '
+            'write_date = CAST(CURRENT_TIMESTAMP AS TIMESTAMP), '
+            'write_uid = %%s '
+            'FROM damu_annex4_debt AS d WHERE c.id = d.contract' % (
+                Contract._table,
+                ', '.join('"%s" = d."%s"' % (n, n) for n in names)),
+            (debt_date, transaction.user))
         # The records read before must see the new values
         transaction.counter += 1
         for cache in transaction.cache.values():
@@ -345,39 +376,40 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
                     cache[Contract.__name__].pop(contract_id, None)
 
     @classmethod
-    def check_rows(cls, bank, rows, programme=None):
+    def check_rows(cls, bank, rows, programme=None, contracts=None):
         """Return [(sheet row, reason)] of rows that match no contract of
         the bank, whose contract belongs to another programme than the
         report's (D§21) or whose agreement is in several rows of the
         file"""
-        Contract = Pool().get('damu.contract')
-        known, programmes = {}, {}
-        for contract in Contract.search_read([('bank', '=', bank.id)],
-                fields_names=['number', 'entrepreneur_bin', 'instrument',
-                    'direction']):
-            known[contract['number']] = contract['entrepreneur_bin']
-            programmes[contract['number']] = programme_of(
-                contract['instrument'], contract['direction'])
+        if contracts is None:
+            contracts = cls.bank_contracts(bank)
+        index = annex4.FIELD_INDEX
+        number_i, bin_i = index['agreement_number'], index['borrower_bin']
         sheet_rows = defaultdict(list)
         for sheet_row, values in rows:
-            sheet_rows[values['agreement_number']].append(sheet_row)
+            sheet_rows[values[number_i]].append(sheet_row)
         errors = []
         for sheet_row, values in rows:
-            number = values['agreement_number']
+            number = values[number_i]
+            contract = contracts.get(number)
+            if (contract and contract[1] == values[bin_i]
+                    and (not programme or contract[2] == programme)
+                    and len(sheet_rows[number]) == 1):
+                continue
             reasons = []
-            if number not in known:
+            if not contract:
                 reasons.append(gettext(
                         'kz_damu_monitoring.msg_import_unknown_contract',
                         number=number))
-            elif known[number] != values['borrower_bin']:
+            elif contract[1] != values[bin_i]:
                 reasons.append(gettext(
                         'kz_damu_monitoring.msg_import_bin_mismatch',
-                        number=number, bin=values['borrower_bin']))
-            elif programme and programmes[number] != programme:
+                        number=number, bin=values[bin_i]))
+            elif programme and contract[2] != programme:
                 reasons.append(gettext(
                         'kz_damu_monitoring.msg_import_other_programme',
                         number=number, programme=dict(PROGRAMMES).get(
-                            programmes[number], '')))
+                            contract[2], '')))
             if len(sheet_rows[number]) > 1:
                 # Each of them is refused: none may silently win
                 reasons.append(gettext(
@@ -457,47 +489,121 @@ class RejectedRowsFileMixin:
         readonly=True)
 
 
-class BankReportUpload(RejectedRowsFileMixin, ModelSQL, ModelView):
-    """Annex 4 upload of a big file: who sent it and how far its reading
-    got.
+class ImportCancelled(Exception):
+    "The bank cancelled the import of its upload while it was read"
 
-    Written in transactions of its own, committed at once, so that the
-    progress shows to every user (list "Annex 4 Uploads", refreshed) while
-    the import's own transaction runs."""
+
+def queue_worker():
+    """Tell whether trytond-worker processes the queue ([queue] worker):
+    the import is then queued and the request returns at once"""
+    return config.getboolean('queue', 'worker', default=False)
+
+
+class BankReportUpload(RejectedRowsFileMixin, Workflow, ModelSQL, ModelView):
+    """Annex 4 upload: the file a bank sent, the queued task that imports
+    it and how far it got.
+
+    The state and the progress are written in transactions of their own,
+    committed at once, so that they show to every user (list "Annex 4
+    Uploads", refreshed) while the task runs.  The report, its lines and
+    the contracts' debts are written in one transaction that also sets
+    the state to done: a worker stopped before its commit leaves nothing
+    (requeue_stalled runs the upload again)."""
     __name__ = 'damu.bank.report.upload'
     __string__ = "Annex 4 Upload"
     bank = fields.Many2One('kz.organization', "Bank", required=True,
         readonly=True, ondelete='CASCADE')
     period = fields.Date("Month", required=True, readonly=True)
+    programme = fields.Selection([(None, "")] + PROGRAMMES, "Programme",
+        sort=False, readonly=True)
     filename = fields.Char("File Name", readonly=True)
+    file = fields.Binary("File", filename='filename', readonly=True)
+    replace = fields.Boolean("Replace a Received Report", readonly=True)
+    import_valid = fields.Boolean("Import the Valid Rows", readonly=True,
+        help="The bank chose to import the valid rows of a file with "
+        "rejected rows.")
     rows_read = fields.Integer("Rows Read", readonly=True)
     rows_total = fields.Integer("Rows in File", readonly=True)
     progress = fields.Float("Progress", digits=(1, 4), readonly=True)
     state = fields.Selection([
-            ('reading', "Reading"),
-            ('read', "Read"),
+            ('queued', "Queued"),
+            ('running', "Running"),
+            ('errors', "Rows Rejected"),
+            ('done', "Done"),
             ('failed', "Failed"),
-            ], "State", readonly=True, required=True)
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False,
+        help="Queued and running: in progress.  Rows rejected: nothing "
+        "is imported until the bank imports the valid rows or cancels.")
+    valid = fields.Integer("Valid Rows", readonly=True)
     rejected = fields.Integer("Rejected Rows", readonly=True)
+    imported = fields.Integer("Imported Rows", readonly=True)
+    errors = fields.Text("Rejected Rows and Reasons", readonly=True)
+    message = fields.Text("Error", readonly=True)
+    report = fields.Many2One('damu.bank.report', "Report", readonly=True,
+        ondelete='SET NULL')
+    heartbeat = fields.Timestamp("Last Progress", readonly=True)
+    task = fields.Integer("Task", readonly=True)
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, ('create_date', 'DESC'))
+        cls._transitions |= {
+            ('queued', 'cancelled'),
+            ('running', 'cancelled'),
+            ('errors', 'cancelled'),
+            ('errors', 'queued'),
+            }
+        cls._buttons.update({
+                'cancel': {
+                    'invisible': ~Eval('state').in_(
+                        ['queued', 'running', 'errors']),
+                    'depends': ['state'],
+                    },
+                'import_valid_rows': {
+                    'invisible': Eval('state') != 'errors',
+                    'readonly': ~Eval('valid', 0),
+                    'depends': ['state', 'valid'],
+                    },
+                })
+
+    @classmethod
+    def __register__(cls, module_name):
+        table_h = cls.__table_handler__(module_name)
+        migrate = not table_h.column_exist('import_valid')
+        super().__register__(module_name)
+        if migrate:
+            # Migration from the uploads read in the web request
+            cursor = Transaction().connection.cursor()
+            table = cls.__table__()
+            cursor.execute(*table.update([table.state], ['failed'],
+                    where=table.state == 'reading'))
+            cursor.execute(*table.update([table.state], ['done'],
+                    where=table.state == 'read'))
 
     @classmethod
     def default_state(cls):
-        return 'reading'
+        return 'queued'
+
+    @classmethod
+    def default_replace(cls):
+        return False
+
+    @classmethod
+    def default_import_valid(cls):
+        return False
 
     @classmethod
     def start(cls, bank, period, filename):
-        "Return the id of a new upload, committed"
+        "Return the id of a new upload read in the request, committed"
         with Transaction().new_transaction() as transaction, \
                 without_check_access():
             upload, = cls.create([{
                         'bank': bank.id,
                         'period': first_of_month(period),
                         'filename': filename,
+                        'state': 'running',
                         }])
             transaction.commit()
         return upload.id
@@ -519,9 +625,341 @@ class BankReportUpload(RejectedRowsFileMixin, ModelSQL, ModelView):
                         bank=bank.id,
                         period=first_of_month(period),
                         filename=filename,
-                        state='read',
+                        state='done',
                         )])
         return upload.id
+
+    @classmethod
+    def submit(cls, bank, period, programme, filename, data, replace=False):
+        "Create an upload of the file and queue its import; return it"
+        with without_check_access():
+            upload, = cls.create([{
+                        'bank': bank.id,
+                        'period': first_of_month(period),
+                        'programme': programme,
+                        'filename': filename,
+                        'file': data,
+                        'replace': bool(replace),
+                        }])
+        cls.queue([upload])
+        return upload
+
+    @classmethod
+    def queue(cls, uploads):
+        """Queue the import of each upload as a task of its own, run as the
+        user who sent the file (the creator of its lines), whoever queues
+        it again"""
+        transaction = Transaction()
+        with without_check_access():
+            for upload in uploads:
+                with transaction.set_user(upload.create_uid.id):
+                    task = cls.__queue__.process([upload])
+                cls.write([upload], {'task': task[0] if isinstance(
+                                task, list) else task})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, uploads):
+        """Cancel the import: a queued upload is not run, a running one
+        stops at its next progress report; a done one cannot be"""
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('queued')
+    def import_valid_rows(cls, uploads):
+        "Import the valid rows of a file with rejected rows, in the queue"
+        cls.write(uploads, {'import_valid': True, 'progress': 0,
+                'rows_read': 0})
+        cls.queue(uploads)
+
+    @classmethod
+    def process(cls, uploads):
+        "The queued task: import each upload"
+        for upload in uploads:
+            upload._process()
+
+    def _claim(self):
+        """Mark the upload running, committed; return False if it is not
+        to run (cancelled, done or run by another worker)"""
+        with Transaction().new_transaction() as transaction, \
+                without_check_access():
+            upload = self._lock()
+            if upload.state not in {'queued', 'running'}:
+                return False
+            self.__class__.write([upload], {
+                    'state': 'running',
+                    'heartbeat': dt.datetime.now(),
+                    'message': None,
+                    })
+            transaction.commit()
+        return True
+
+    def _lock(self):
+        "Return the upload locked in the current transaction"
+        table = self.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id,
+                where=table.id == self.id, for_=For('UPDATE')))
+        return self.__class__(self.id)
+
+    def _check_cancelled(self):
+        "Raise ImportCancelled if the bank cancelled the upload"
+        with Transaction().new_transaction(readonly=True):
+            if self.__class__(self.id).state == 'cancelled':
+                raise ImportCancelled
+
+    def _process(self):
+        pool = Pool()
+        Report = pool.get('damu.bank.report')
+        if not self._claim():
+            return
+        started = time.monotonic()
+        cls = self.__class__
+
+        def progress(row, total):
+            logger.info("Annex 4 upload %s: %s/%s rows read in %.1fs",
+                self.id, row, total or '?', time.monotonic() - started)
+            cls.update(self.id, rows_read=row, rows_total=total,
+                heartbeat=dt.datetime.now(),
+                progress=min(row / total, 1) if total else None)
+        try:
+            with without_check_access():
+                check_upload(self.bank, self.period, self.programme,
+                    self.replace)
+                contracts = Report.bank_contracts(self.bank)
+                result = read_annex4(self.bank, self.programme,
+                    self.filename, self.file, progress=progress,
+                    check=self._check_cancelled, contracts=contracts)
+            values = {
+                'rows_read': result.read, 'rows_total': result.read,
+                'progress': 1, 'valid': len(result.valid),
+                'rejected': len(result.messages),
+                'heartbeat': dt.datetime.now(),
+                }
+            if result.messages:
+                errors_filename, errors_file = rejected_rows_file(
+                    self.filename, result.messages)
+                values.update(errors_filename=errors_filename,
+                    errors_file=errors_file,
+                    errors=shown_errors(result.messages, errors_filename))
+                if not self.import_valid:
+                    with Transaction().new_transaction() as transaction, \
+                            without_check_access():
+                        upload = self._lock()
+                        if upload.state == 'running':
+                            cls.write([upload], dict(values,
+                                    state='errors'))
+                        transaction.commit()
+                    return
+                if not result.valid:
+                    raise ImportFileError(gettext(
+                            'kz_damu_monitoring.msg_import_nothing_valid'))
+            self._import(result.valid, contracts, values)
+        except ImportCancelled:
+            logger.info("Annex 4 upload %s cancelled", self.id)
+        except UserError as error:
+            cls.update(self.id, state='failed', message=error.message,
+                heartbeat=dt.datetime.now())
+        except Exception:
+            logger.exception("Annex 4 upload %s failed", self.id)
+            cls.update(self.id, state='failed',
+                message=gettext('kz_damu_monitoring.msg_upload_crashed'),
+                heartbeat=dt.datetime.now())
+
+    def _import(self, rows, contracts, values):
+        """Write the report, its lines, the contracts' debts and the state
+        done in one transaction, committed: all or nothing"""
+        pool = Pool()
+        Report = pool.get('damu.bank.report')
+        Monitoring = pool.get('damu.monitoring')
+        cls = self.__class__
+        with Transaction().new_transaction() as transaction, \
+                without_check_access():
+            upload = self._lock()
+            if upload.state != 'running':
+                # Cancelled meanwhile
+                return
+            report = report_of(upload.bank, upload.period,
+                upload.programme, upload.replace)
+            count = Report.import_rows(report, rows, contracts=contracts)
+            receive(report, upload.filename)
+            # A bank's report may start unplanned monitorings by Damu (D§4)
+            Monitoring.create_overdue_monitorings()
+            cls.write([upload], dict(values, state='done', imported=count,
+                    report=report.id, heartbeat=dt.datetime.now()))
+            transaction.commit()
+
+    @classmethod
+    def requeue_stalled(cls, minutes=STALLED_MINUTES):
+        """Queue again the uploads whose worker stopped (killed, restarted,
+        the machine rebooted): running without progress for the given
+        minutes, or queued with a task taken but never finished.  Their
+        import wrote nothing (one transaction): it runs again whole."""
+        pool = Pool()
+        Queue = pool.get('ir.queue')
+        limit = dt.datetime.now() - dt.timedelta(minutes=minutes)
+        uploads = cls.search([
+                ('state', 'in', ['queued', 'running']),
+                ])
+        stalled = []
+        for upload in uploads:
+            if upload.state == 'running':
+                if (upload.heartbeat or upload.write_date
+                        or upload.create_date) < limit:
+                    stalled.append(upload)
+            elif upload.task:
+                tasks = Queue.search([('id', '=', upload.task)])
+                if not tasks or (tasks[0].dequeued_at
+                        and not tasks[0].finished_at
+                        and tasks[0].dequeued_at < limit):
+                    stalled.append(upload)
+        if stalled:
+            logger.warning("Annex 4 uploads requeued: %s",
+                [u.id for u in stalled])
+            cls.write(stalled, {'state': 'queued'})
+            cls.queue(stalled)
+        return stalled
+
+
+def check_upload(bank, period, programme, replace):
+    """Refuse an upload for a report already received, unless it replaces
+    it"""
+    Report = Pool().get('damu.bank.report')
+    reports = Report.search([
+            ('bank', '=', bank.id),
+            ('period', '=', first_of_month(period)),
+            ('programme', '=', programme or Report.default_programme()),
+            ])
+    if reports and reports[0].state == 'received' and not replace:
+        raise BankReportError(gettext(
+                'kz_damu_monitoring.msg_bank_report_received',
+                report=reports[0].rec_name))
+
+
+def report_of(bank, period, programme, replace):
+    "Return the report of the bank, month and programme, created if needed"
+    Report = Pool().get('damu.bank.report')
+    programme = programme or Report.default_programme()
+    check_upload(bank, period, programme, replace)
+    reports = Report.search([
+            ('bank', '=', bank.id),
+            ('period', '=', first_of_month(period)),
+            ('programme', '=', programme),
+            ])
+    if reports:
+        return reports[0]
+    report, = Report.create([{
+                'bank': bank.id,
+                'period': period,
+                'programme': programme,
+                }])
+    return report
+
+
+def receive(report, filename):
+    "Mark the report received from the file"
+    pool = Pool()
+    Report = pool.get('damu.bank.report')
+    if report.state == 'expected':
+        Report.write([report], {
+                'received_date': pool.get('ir.date').today()})
+        Report.receive_report([report])
+    Report.write([report], {'filename': filename})
+
+
+ReadResult = namedtuple('ReadResult', ['valid', 'messages', 'read'])
+
+
+def read_annex4(bank, programme, filename, data, progress=None, check=None,
+        contracts=None):
+    """Read and check an Annex 4 file of the bank; return a ReadResult:
+    the valid rows, the [(sheet row, reasons)] of the rejected ones and
+    the number of rows read
+
+    A file refused whole (damaged, too many rows) raises ImportFileError
+    or kz_base's UploadError."""
+    pool = Pool()
+    Configuration = pool.get('kz.configuration')
+    Report = pool.get('damu.bank.report')
+    config = Configuration(1)
+    if not data:
+        raise ImportFileError(gettext(
+                'kz_damu_monitoring.msg_import_file_missing'))
+    try:
+        rows, errors = annex4.read(bytes(data),
+            config.damu_max_upload_mb * 1024 * 1024,
+            config.damu_max_uncompressed_mb * 1024 * 1024,
+            progress=progress, filename=filename,
+            max_rows=config.damu_max_rows,
+            max_amount=config.damu_max_amount, check=check)
+    except annex4.FileError as error:
+        message_id, values = error.args
+        raise ImportFileError(gettext(
+                'kz_damu_monitoring.' + message_id,
+                filename=filename or '', **values))
+    labels = column_labels()
+    limit = pool.get('ir.lang').get().format_number(
+        config.damu_max_amount, digits=0)
+    messages = []
+    for sheet_row, row_errors in errors:
+        messages.append((sheet_row, '; '.join(
+                    cell_error(CELL_MESSAGES[reason], labels[column],
+                        limit, cell)
+                    for column, reason, cell in row_errors)))
+    bad = {r for r, _ in messages}
+    unknown = Report.check_rows(bank, rows,
+        programme or Report.default_programme(), contracts=contracts)
+    messages.extend(unknown)
+    bad |= {r for r, _ in unknown}
+    valid = [(r, v) for r, v in rows if r not in bad] if bad else rows
+    if not valid and not messages:
+        raise ImportFileError(gettext(
+                'kz_damu_monitoring.msg_import_file_empty',
+                filename=filename or ''))
+    messages.sort()
+    return ReadResult(valid, messages, len(rows) + len(errors))
+
+
+def column_labels():
+    "Return {column number: letter and name} of the Annex 4 columns"
+    Line = Pool().get('damu.bank.report.line')
+    strings = Line.fields_get(annex4.FIELD_NAMES)
+    return {i: f'{annex4.column_letter(i)} ({strings[n]["string"]})'
+        for i, n in enumerate(annex4.FIELD_NAMES, 1)}
+
+
+def rejected_rows_file(filename, messages):
+    "Return (name, content) of the .xlsx file of the rejected rows"
+    stem = os.path.splitext(filename or '')[0]
+    name = gettext('kz_damu_monitoring.msg_annex4_errors_filename',
+        filename=stem or 'annex4') + '.xlsx'
+    content = annex4.write_errors_xlsx(messages,
+        gettext('kz_damu_monitoring.msg_annex4_errors_sheet'), [
+            gettext('kz_damu_monitoring.msg_annex4_errors_row'),
+            gettext('kz_damu_monitoring.msg_annex4_errors_reasons'),
+            ])
+    return name, content
+
+
+def shown_errors(messages, errors_filename):
+    """Return the reasons of the first rejected rows, the others counted in
+    a last line"""
+    Configuration = Pool().get('kz.configuration')
+    shown = max(Configuration(1).damu_max_errors_shown or 0, 0)
+    lines = []
+    for row, error in messages[:shown]:
+        line = gettext('kz_damu_monitoring.msg_import_row',
+            row=row, error=error)
+        if len(line) > ERROR_LINE_LENGTH:
+            line = line[:ERROR_LINE_LENGTH - 1] + '\u2026'
+        lines.append(line)
+    if len(messages) > shown:
+        lines.append(gettext('kz_damu_monitoring.msg_annex4_more_errors',
+                count=len(messages) - shown, total=len(messages),
+                filename=errors_filename))
+    return '\n'.join(lines)
 
 
 class ImportAnnex4(Wizard):
@@ -543,6 +981,8 @@ class ImportAnnex4(Wizard):
         'kz_damu_monitoring.bank_report_import_done_view_form', [
             Button("Close", 'end', 'tryton-close', default=True),
             ])
+    # With trytond-worker: the upload record, its progress and its result
+    queued = StateAction('kz_damu_monitoring.act_bank_report_upload_form')
 
     def default_start(self, fields):
         pool = Pool()
@@ -585,20 +1025,18 @@ class ImportAnnex4(Wizard):
                     bank=bank.rec_name))
 
     def _read(self):
-        """Return (valid rows, [(sheet row, reasons)]) of the file
+        """Return (valid rows, [(sheet row, reasons)]) of the file, read in
+        the request (no trytond-worker)
 
         The reasons of the rejected rows are shown in the wizard up to
-        the configured number (_show_errors) and all written to a file of
+        the configured number (shown_errors) and all written to a file of
         rejected rows, given by the wizard and kept on the upload record.
         A file refused whole (damaged, too many rows) raises before
         anything is written but the state of its upload record."""
         pool = Pool()
-        Configuration = pool.get('kz.configuration')
         Upload = pool.get('damu.bank.report.upload')
-        config = Configuration(1)
         self.check_bank()
-        data = self.start.file
-        if not data:
+        if not self.start.file:
             raise ImportFileError(gettext(
                     'kz_damu_monitoring.msg_import_file_missing'))
         started = time.monotonic()
@@ -621,136 +1059,74 @@ class ImportAnnex4(Wizard):
                 rows_total=total,
                 progress=min(row / total, 1) if total else None)
         try:
-            rows, errors = annex4.read(bytes(data),
-                config.damu_max_upload_mb * 1024 * 1024,
-                config.damu_max_uncompressed_mb * 1024 * 1024,
-                progress=progress, filename=self.start.filename,
-                max_rows=config.damu_max_rows,
-                max_amount=config.damu_max_amount)
-        except annex4.FileError as error:
-            if reported:
-                Upload.update(self.done.upload.id, state='failed')
-            message_id, values = error.args
-            raise ImportFileError(gettext(
-                    'kz_damu_monitoring.' + message_id,
-                    filename=self.start.filename or '', **values))
+            result = read_annex4(self.start.bank, self.programme,
+                self.start.filename, self.start.file, progress=progress)
         except Exception:
             if reported:
                 Upload.update(self.done.upload.id, state='failed')
             raise
-        labels = self._column_labels()
-        limit = pool.get('ir.lang').get().format_number(
-            config.damu_max_amount, digits=0)
-        messages = []
-        for sheet_row, row_errors in errors:
-            messages.append((sheet_row, '; '.join(
-                        cell_error(CELL_MESSAGES[reason], labels[column],
-                            limit, cell)
-                        for column, reason, cell in row_errors)))
-        bad = {r for r, _ in messages}
-        unknown = Pool().get('damu.bank.report').check_rows(
-            self.start.bank, rows, self.programme)
-        messages.extend(unknown)
-        bad |= {r for r, _ in unknown}
-        valid = [(r, v) for r, v in rows if r not in bad]
-        if not valid and not messages:
-            raise ImportFileError(gettext(
-                    'kz_damu_monitoring.msg_import_file_empty',
-                    filename=self.start.filename or ''))
-        messages.sort()
-        read = len(rows) + len(errors)
+        messages = result.messages
         values = {}
         self._errors_file = None
         if messages:
-            stem = os.path.splitext(self.start.filename or '')[0]
-            self.done.errors_filename = gettext(
-                'kz_damu_monitoring.msg_annex4_errors_filename',
-                filename=stem or 'annex4') + '.xlsx'
-            self._errors_file = annex4.write_errors_xlsx(messages,
-                gettext('kz_damu_monitoring.msg_annex4_errors_sheet'), [
-                    gettext('kz_damu_monitoring.msg_annex4_errors_row'),
-                    gettext('kz_damu_monitoring.msg_annex4_errors_reasons'),
-                    ])
+            self.done.errors_filename, self._errors_file = (
+                rejected_rows_file(self.start.filename, messages))
             if not recorded:
                 values.update(rejected=len(messages),
+                    valid=len(result.valid),
                     errors_file=self._errors_file,
                     errors_filename=self.done.errors_filename)
         if reported:
-            Upload.update(self.done.upload.id, state='read', progress=1,
-                rows_read=read, rows_total=read, **values)
+            Upload.update(self.done.upload.id, state='done', progress=1,
+                rows_read=result.read, rows_total=result.read, **values)
         elif values:
             self.done.upload = Upload.create_read(self.start.bank,
                 self.start.period, self.start.filename, progress=1,
-                rows_read=read, rows_total=read, **values)
-        self._show_errors(messages, config)
-        return valid, messages
-
-    def _column_labels(self):
-        "Return {column number: letter and name} of the Annex 4 columns"
-        Line = Pool().get('damu.bank.report.line')
-        strings = Line.fields_get(annex4.FIELD_NAMES)
-        return {i: f'{annex4.column_letter(i)} ({strings[n]["string"]})'
-            for i, n in enumerate(annex4.FIELD_NAMES, 1)}
-
-    def _show_errors(self, messages, config):
-        """Write the rejected rows on the result: their count and the
-        reasons of the first ones, the others counted in a last line"""
-        shown = max(config.damu_max_errors_shown or 0, 0)
-        lines = []
-        for row, error in messages[:shown]:
-            line = gettext('kz_damu_monitoring.msg_import_row',
-                row=row, error=error)
-            if len(line) > ERROR_LINE_LENGTH:
-                line = line[:ERROR_LINE_LENGTH - 1] + '\u2026'
-            lines.append(line)
-        if len(messages) > shown:
-            lines.append(gettext('kz_damu_monitoring.msg_annex4_more_errors',
-                    count=len(messages) - shown, total=len(messages),
-                    filename=self.done.errors_filename))
+                rows_read=result.read, rows_total=result.read, **values)
         self.done.rejected = len(messages)
-        self.done.errors = '\n'.join(lines)
-
-    def _report(self):
-        pool = Pool()
-        Report = pool.get('damu.bank.report')
-        reports = Report.search([
-                ('bank', '=', self.start.bank.id),
-                ('period', '=', first_of_month(self.start.period)),
-                ('programme', '=', self.programme),
-                ])
-        if reports:
-            report, = reports
-            if report.state == 'received' and not self.start.replace:
-                raise BankReportError(gettext(
-                        'kz_damu_monitoring.msg_bank_report_received',
-                        report=report.rec_name))
-        else:
-            report, = Report.create([{
-                        'bank': self.start.bank.id,
-                        'period': self.start.period,
-                        'programme': self.programme,
-                        }])
-        return report
+        self.done.errors = shown_errors(messages, self.done.errors_filename)
+        return result.valid, messages
 
     def _import(self, rows, messages):
         pool = Pool()
         Report = pool.get('damu.bank.report')
         Monitoring = pool.get('damu.monitoring')
         self.check_bank()
-        report = self._report()
+        report = report_of(self.start.bank, self.start.period,
+            self.programme, self.start.replace)
         count = Report.import_rows(report, rows)
-        if report.state == 'expected':
-            Report.write([report], {
-                    'received_date': pool.get('ir.date').today()})
-            Report.receive_report([report])
-        Report.write([report], {'filename': self.start.filename})
+        receive(report, self.start.filename)
         # A bank's report may start unplanned monitorings by Damu (D§4)
         with without_check_access():
             Monitoring.create_overdue_monitorings()
         self.done.report = report
         self.done.imported = count
 
+    def _submit(self):
+        """Store the file on an upload record and queue its import: the
+        request returns at once, trytond-worker reads and imports it"""
+        pool = Pool()
+        Upload = pool.get('damu.bank.report.upload')
+        self.check_bank()
+        if not self.start.file:
+            raise ImportFileError(gettext(
+                    'kz_damu_monitoring.msg_import_file_missing'))
+        check_upload(self.start.bank, self.start.period, self.programme,
+            self.start.replace)
+        self.done.upload = Upload.submit(self.start.bank, self.start.period,
+            self.programme, self.start.filename, self.start.file,
+            replace=self.start.replace)
+        return 'queued'
+
+    def do_queued(self, action):
+        action['res_id'] = [self.done.upload.id]
+        # The form of the upload first
+        action['views'].reverse()
+        return action, {}
+
     def transition_check(self):
+        if queue_worker():
+            return self._submit()
         rows, messages = self._read()
         self.done.imported = 0
         self.done.valid = len(rows)
@@ -811,7 +1187,7 @@ class ImportAnnex4Start(ModelView):
         sort=False, help="The programme and direction of the report: a "
         "bank files one report per programme (D§21).")
     file = fields.Binary("File", required=True, filename='filename',
-        help="The Annex 4 report as .xlsx or .xls.")
+        help="The Annex 4 report as .xlsx, .xls or .ods.")
     filename = fields.Char("File Name")
     replace = fields.Boolean("Replace a Received Report")
 

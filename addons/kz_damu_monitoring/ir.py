@@ -18,4 +18,6 @@ class Cron(metaclass=PoolMeta):
                 ('damu.monitoring|create_overdue_monitorings',
                     "Create Monitorings of Overdue Guarantees"),
                 ('damu.notice|send_pending', "Send the Damu Notices"),
+                ('damu.bank.report.upload|requeue_stalled',
+                    "Queue Again the Annex 4 Uploads of Stopped Workers"),
                 ])

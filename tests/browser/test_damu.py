@@ -1,6 +1,10 @@
 # This file is part of the KZ Investment Platform.
 """Browser test: a Damu monitoring officer opens the contracts list and a
-monitoring; a bank user sees only its own bank's contracts."""
+monitoring; a bank user sees only its own bank's contracts; the bank
+uploads its Annex 4 report, imported by trytond-worker, and follows its
+progress and result on the upload record."""
+import os
+import subprocess
 
 from tests import support
 
@@ -10,6 +14,100 @@ DATABASE = 'test_browser_damu'
 class SaoDamuTestCase(support.SaoTestCase):
     DATABASE = DATABASE
     MODULES = ['kz_base', 'kz_damu_monitoring']
+
+    @classmethod
+    def setUpClass(cls):
+        # The shared server queues the Annex 4 imports ([queue] worker) for
+        # a trytond-worker of its own, as ./platform run does (the demo
+        # data is loaded before, without it)
+        super(support.SaoTestCase, cls).setUpClass()
+        support.create_database(cls.DATABASE, modules=cls.MODULES)
+        cls.server = support.running_server(cls.DATABASE,
+            extra_env={'TRYTOND_QUEUE__WORKER': 'True'})
+        cls.url = cls.server.__enter__()
+        os.makedirs(support.ARTIFACTS, exist_ok=True)
+        cls.worker_log = open(os.path.join(
+                support.ARTIFACTS, f'trytond-worker-{DATABASE}.log'), 'w')
+        cls.worker = subprocess.Popen([
+                os.path.join(support.BIN, 'trytond-worker'),
+                '-c', support.config_file(), '-d', DATABASE, '-n', '1',
+                '-t', '1'],
+            env=dict(os.environ, TRYTOND_QUEUE__WORKER='True'),
+            stdout=cls.worker_log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        os.killpg(cls.worker.pid, 15)
+        cls.worker.wait(30)
+        cls.worker_log.close()
+        super().tearDownClass()
+
+    def test_bank_uploads_annex4(self):
+        """The bank uploads its Annex 4 file: the wizard returns at once on
+        the upload record, which shows the worker's progress and result"""
+        import datetime as dt
+        import tempfile
+
+        from trytond.modules.kz_damu_monitoring import annex4
+        Model = self.proteus()
+        Contract = Model.get('damu.contract')
+        contracts = Contract.find([
+                ('bank.name', '=', "Halyk Bank"),
+                ('kind', 'in', ['subsidy', 'guarantee']),
+                ('instrument', '=', 'programme'),
+                ('direction', 'in', [None, '1']),
+                ])
+        self.assertTrue(contracts)
+        rows = [[i + 1, "Halyk Bank", "Astana", c.entrepreneur,
+                c.entrepreneur_bin, "LLP", c.number, dt.date(2024, 3, 1), 36,
+                1000000, 12, 0, 0, dt.date(2024, 3, 5), 1000000, 777000, '',
+                None, None, None, 0, 0, 0, 'investment', '10.11', 'active',
+                '12', dt.date(2024, 2, 1), '1']
+            for i, c in enumerate(contracts)]
+        with tempfile.TemporaryDirectory() as directory, \
+                support.browser_page() as page:
+            path = os.path.join(directory, 'halyk-annex4.xlsx')
+            with open(path, 'wb') as fp:
+                fp.write(annex4.write_xlsx(rows))
+            support.sao_login(
+                page, self.url, DATABASE, 'bank', support.DEMO_PASSWORD)
+            support.sao_open_menu(page, 'Investment Platform',
+                'Damu Monitoring', 'Import Annex 4 Report')
+            dialog = page.locator('.modal-dialog:visible').last
+            dialog.get_by_text('Replace a Received Report').first.wait_for()
+            dialog.locator('input[type=file]').first.set_input_files(path)
+            self.field(dialog, 'Replace a Received Report').check()
+            dialog.get_by_role('button', name='Check and Import').click()
+            # The request returns at once on the upload record
+            form = page.locator('#tabcontent .form').last
+            try:
+                form.get_by_text('Rows Read').first.wait_for()
+            except Exception:
+                support.screenshot(page, 'damu_bank_annex4_no_upload')
+                raise
+
+            support.screenshot(page, 'damu_bank_annex4_queued')
+            Upload = Model.get('damu.bank.report.upload')
+            self.wait_for(lambda: Upload.find([
+                        ('filename', '=', 'halyk-annex4.xlsx'),
+                        ('state', '=', 'done'),
+                        ]), "the worker did not import the upload",
+                timeout=180)
+            # The bank's list of uploads shows the result
+            support.sao_open_menu(page, 'Annex 4 Uploads')
+            row = page.locator('#tabcontent .treeview tbody tr',
+                has_text='halyk-annex4.xlsx').first
+            row.wait_for()
+            row.get_by_text('Done', exact=True).first.wait_for()
+            support.screenshot(page, 'damu_bank_annex4_upload')
+        upload, = Upload.find([('filename', '=', 'halyk-annex4.xlsx')])
+        self.assertEqual(upload.state, 'done')
+        self.assertEqual(upload.imported, len(rows))
+        self.assertEqual(upload.create_uid.login, 'bank')
+        for contract in contracts:
+            contract.reload()
+            self.assertEqual(contract.outstanding_debt, 777000)
 
     def test_officer_contracts_and_monitoring(self):
         "The officer lists the contracts and opens a monitoring"

@@ -302,6 +302,8 @@ BUTTONS = {
         **dict.fromkeys(['send', 'resend', 'forward'], may(*DAMU_STAFF)),
         'acknowledge': BANKS,
         },
+    'damu.bank.report.upload': dict.fromkeys(
+        ['cancel', 'import_valid_rows'], may(*BANKS, *DAMU_STAFF)),
     }
 
 

@@ -345,3 +345,49 @@ class Annex4LimitsTestCase(unittest.TestCase):
             (100000000, 'n'))
         self.assertEqual((sheet['F4'].value, sheet['F4'].data_type),
             (500, 'n'))
+
+    @with_transaction()
+    def test_sparse_sheet_refused_before_parsing(self):
+        """A sheet whose last row is number 1,048,576 (two rows written, a
+        few bytes) is refused before python-calamine builds it in memory;
+        an error cell (#N/A) is refused by its column"""
+        orgs = setup_orgs()
+        self._contracts(orgs, ['S-1'])
+        data = annex4.write_xlsx([annex4_row('S-1', BINS[0], c16=9004.5)])
+        far = data
+
+        def rewrite(content, old, new):
+            output = io.BytesIO()
+            with zipfile.ZipFile(io.BytesIO(content)) as source, \
+                    zipfile.ZipFile(output, 'w',
+                        zipfile.ZIP_DEFLATED) as target:
+                for info in source.infolist():
+                    part = source.read(info.filename)
+                    if info.filename.startswith('xl/worksheets/'):
+                        assert old in part, old
+                        part = part.replace(old, new)
+                    target.writestr(info, part)
+            return output.getvalue()
+        far = rewrite(far, b'</sheetData>',
+            b'<row r="1048576"><c r="A1048576"><v>9</v></c></row>'
+            b'</sheetData>')
+        read = []
+        iter_rows = annex4.iter_rows
+
+        def counted(*args, **kwargs):
+            for row in iter_rows(*args, **kwargs):
+                read.append(row[0])
+                yield row
+        with patch.object(annex4, 'iter_rows', counted):
+            with self.assertRaisesRegex(ImportFileError,
+                    'has more than 100000 rows'):
+                self._wizard(orgs['halyk'], far).transition_check()
+        self.assertEqual(read, [])
+
+        # "#N/A" in an amount column, an error cell of Excel
+        data = rewrite(data, b'<c r="P3" t="n"><v>9004.5</v></c>',
+            b'<c r="P3" t="e"><f>NA()</f><v>#N/A</v></c>')
+        session = self._wizard(orgs['halyk'], data)
+        self.assertEqual(session.transition_check(), 'errors')
+        self.assertEqual(session.done.errors, 'Row 3: column P '
+            '(16. Outstanding Debt) is not a number: "#N/A"')

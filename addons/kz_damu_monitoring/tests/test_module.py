@@ -564,7 +564,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
         self.assertEqual([c.kwargs['rows_read'] for c in
                 update.call_args_list[:-1]], [4, 6])
         self.assertEqual(update.call_args_list[0].kwargs['progress'], 4 / 6)
-        update.assert_called_with(42, state='read', progress=1,
+        update.assert_called_with(42, state='done', progress=1,
             rows_read=4, rows_total=4)
         # a small file makes no upload record
         with patch.object(Upload, 'start') as start:
