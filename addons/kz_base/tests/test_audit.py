@@ -7,6 +7,7 @@ import unittest
 from unittest.mock import patch
 
 from trytond.model.exceptions import AccessError
+from trytond.modules.kz_base.exceptions import ClientWriteError
 from trytond.modules.kz_base import service
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -84,17 +85,21 @@ class AuditTestCase(unittest.TestCase):
         Organization.write([organization], {'name': "Bank 2"})
         entry, = self.entries(organization)
         admin, = User.search([('login', '=', 'admin')])
-        # Even with the access records changed to allow it
-        for access in Access.search([('model', '=', 'kz.audit.entry')]):
-            Access.write([access], {'perm_write': True,
-                    'perm_delete': True, 'perm_create': True})
+        # Even with an access record that allows it
+        ModelData = pool.get('ir.model.data')
+        Access.create([{'model': 'kz.audit.entry',
+                    'group': ModelData.get_id('kz_base', 'group_kz_audit'),
+                    'perm_read': True, 'perm_write': True,
+                    'perm_delete': True, 'perm_create': True}])
         with Transaction().set_user(admin.id), check_access():
             self.assertEqual(Entry.search([('id', '=', entry.id)]), [entry])
-            with self.assertRaisesRegex(AccessError, 'audit trail'):
+            # write and create may be refused first by the guard (the
+            # fields are read-only), delete by the trail itself
+            with self.assertRaises((AccessError, ClientWriteError)):
                 Entry.write([Entry(entry.id)], {'new_value': "forged"})
             with self.assertRaisesRegex(AccessError, 'audit trail'):
                 Entry.delete([Entry(entry.id)])
-            with self.assertRaisesRegex(AccessError, 'audit trail'):
+            with self.assertRaises((AccessError, ClientWriteError)):
                 Entry.create([{'date': dt.datetime.now(),
                             'model': 'kz.organization',
                             'record_id': organization.id, 'field': 'name'}])
