@@ -62,3 +62,6 @@ class KzEgovIdpTestCase(ModuleTestCase):
         user.active = False
         user.save()
         self.assertIsNone(User.kz_from_iin('880101300010'))
+
+
+del ModuleTestCase
