@@ -57,7 +57,7 @@ class EgovIdpBrowserTestCase(support.SaoTestCase):
             popup.locator('#iin').fill(IIN)
             popup.get_by_role('button', name='Sign in').click()
             # sao stores the session in the popup and closes it
-            popup.wait_for_event('close')
+            self.wait_for(popup.is_closed, "the eGov popup did not close")
             page.locator('#menu tr:visible').first.wait_for()
             session = page.evaluate(
                 '[Sao.Session.current_session.login,'
@@ -88,7 +88,7 @@ class EgovIdpBrowserTestCase(support.SaoTestCase):
             self.assertIn('900101300017',
                 popup.locator('#kz-oidc-error').inner_text())
             popup.get_by_role('button', name='Close').click()
-            popup.wait_for_event('close')
+            self.wait_for(popup.is_closed, "the eGov popup did not close")
             # The login dialog is usable again
             page.locator('#login').wait_for()
             self.assertFalse(page.evaluate(

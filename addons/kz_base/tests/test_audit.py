@@ -3,8 +3,11 @@
 # copyright notices and license terms.
 "The audit trail (audit.py): the changes of every kz_* model, read-only"
 import datetime as dt
+import io
 import unittest
 from unittest.mock import patch
+
+from openpyxl import load_workbook
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.kz_base.exceptions import ClientWriteError
@@ -164,3 +167,23 @@ class AuditTestCase(unittest.TestCase):
         config.save()
         Entry.purge()
         self.assertEqual(self.entries(organization), [new])
+
+    @with_transaction()
+    def test_export_xlsx(self):
+        "The trail exports to Excel like every list, old and new values"
+        pool = Pool()
+        Organization = pool.get('kz.organization')
+        ListXlsx = pool.get('kz.list.xlsx', type='report')
+        organization, = Organization.create([{
+                    'name': "Bank", 'kind': 'bank'}])
+        Organization.write([organization], {'name': "Bank 2"})
+        entry, = self.entries(organization)
+        oext, content, _, _ = ListXlsx.execute(
+            [entry.id], {'model': 'kz.audit.entry'})
+        self.assertEqual(oext, 'xlsx')
+        sheet = load_workbook(io.BytesIO(content)).active
+        rows = [[c.value for c in row] for row in sheet.iter_rows()]
+        self.assertIn("Old Value", rows[0])
+        self.assertIn("New Value", rows[0])
+        self.assertIn("Bank", rows[1])
+        self.assertIn("Bank 2", rows[1])

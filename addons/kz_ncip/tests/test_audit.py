@@ -51,12 +51,12 @@ class NcipAuditTestCase(unittest.TestCase):
             Project.write([Project(project.id)],
                 {'cost': Decimal('1500000000.00')})
         entry, = self.entries(project, 'cost')
-        self.assertEqual(entry.old_value, '1000000000.00')
-        self.assertEqual(entry.new_value, '1500000000.00')
+        self.assertEqual(Decimal(entry.old_value), Decimal('1000000000'))
+        self.assertEqual(Decimal(entry.new_value), Decimal('1500000000'))
         self.assertEqual(entry.user, w.akimat)
         self.assertGreaterEqual(entry.date, before.replace(microsecond=0))
         self.assertEqual(entry.action, "Edited")
-        self.assertEqual(entry.field_string, "Cost")
+        self.assertEqual(entry.field_string, "Estimated Cost")
         self.assertEqual(entry.record_name, Project(project.id).rec_name)
 
     @with_transaction()
@@ -108,4 +108,5 @@ class NcipAuditTestCase(unittest.TestCase):
                     Entry.create([{'date': dt.datetime.now(),
                                 'model': 'ncip.project',
                                 'record_id': project.id, 'field': 'cost'}])
-        self.assertEqual(Entry(entry.id).new_value, '1200000000.00')
+        self.assertEqual(
+            Decimal(Entry(entry.id).new_value), Decimal('1200000000'))
