@@ -106,8 +106,8 @@ def snapshot(Model, ids, names):
         if Model._fields[n]._type == 'many2one']
     with without_check_access():
         rows = Model.read(ids, read_names)
-    return {row['id']: {n: _format(Model, n, row[n], row) for n in names}
-        for row in rows}
+        return {row['id']: {n: _format(Model, n, row[n], row) for n in names}
+            for row in rows}
 
 
 def action():

@@ -69,6 +69,11 @@ ACCESS = {
     'kz.calendar.override': {**ALL_READ, **ADMIN},
     'kz.configuration': {**ALL_READ, **ADMIN},
     'kz.deadline.warning': {**ALL_READ, **ADMIN},
+    # The audit trail: read by its group (the administrator), written by
+    # nobody
+    'kz.audit.entry': {'admin': 'r'},
+    # eGov sign-in requests: the sign-in routes only (as root)
+    'kz.egov_idp.authorization': {},
     # the lines of the approvers' decisions: none for Damu and the banks
     'kz.approval': grant(['admin'] + NCIP_BODIES + INVESTORS, 'rw'),
     # kz_ncip Module 1
