@@ -56,9 +56,13 @@ class EgovIdpBrowserTestCase(support.SaoTestCase):
             popup = popup_info.value
             popup.locator('#iin').fill(IIN)
             popup.get_by_role('button', name='Sign in').click()
-            # sao stores the session in the popup and closes it
-            self.wait_for(popup.is_closed, "the eGov popup did not close")
-            page.locator('#menu tr:visible').first.wait_for()
+            # sao stores the session in the popup, closes it, and the
+            # login dialog goes on with the session
+            try:
+                page.locator('#menu tr:visible').first.wait_for()
+            except Exception:
+                support.screenshot(page, 'egov_idp_not_signed_in')
+                raise
             session = page.evaluate(
                 '[Sao.Session.current_session.login,'
                 ' Sao.Session.current_session.user_id]')
