@@ -292,6 +292,36 @@
     }());
     // ---- end of the sign-in with EDS ----
 
+    // eGov IDP sign-in (kz_egov_idp) ---------------------------------
+    // trytond lists the sign-in services (register_authentication_service)
+    // and sao shows one button each on its login dialog, opening the
+    // service in a popup that stores the session when it comes back.  The
+    // names come from the server untranslated: translate them here (sao
+    // replaces its function by a cached answer after the first call, so
+    // the wrapper keeps the answer itself).
+    (function() {
+        var fetch_services = Sao.Authentication.services;
+        var services = null;
+        var translated = function(list) {
+            return (list || []).map(function(service) {
+                return [Sao.i18n.gettext(service[0]), service[1]];
+            });
+        };
+        var kz_services = function() {
+            if (services) {
+                return translated(services);
+            }
+            return jQuery.when(fetch_services.call(Sao.Authentication))
+                .then(function(result) {
+                    services = result;
+                    Sao.Authentication.services = kz_services;
+                    return translated(result);
+                });
+        };
+        Sao.Authentication.services = kz_services;
+    }());
+    // end of eGov IDP sign-in ----------------------------------------
+
     // Some browsers (Debian's Chromium among them) have no Kazakh number
     // data and format "kk" as English (42,000.50). Kazakh writes numbers
     // as Russian does in Kazakhstan (42 000,50), so fall back to ru-KZ.

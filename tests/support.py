@@ -255,10 +255,15 @@ class SaoTestCase(unittest.TestCase):
     MODULES = None
 
     @classmethod
+    def server_env(cls):
+        "Return the environment of the class's trytond (its settings)"
+        return None
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         create_database(cls.DATABASE, modules=cls.MODULES)
-        cls.server = running_server(cls.DATABASE)
+        cls.server = running_server(cls.DATABASE, extra_env=cls.server_env())
         cls.url = cls.server.__enter__()
 
     @classmethod

@@ -33,6 +33,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         help="The colour of overdue deadlines, as a CSS colour.")
     colour_warning = fields.Char("Warning Colour", required=True)
     colour_ok = fields.Char("On-time Colour", required=True)
+    audit_retention_days = fields.Integer(
+        "Audit Trail Retention", required=True,
+        domain=[('audit_retention_days', '>=', 0)],
+        help="The days the audit trail keeps a change before the daily "
+        "purge removes it; 0 keeps every change.")
 
     @classmethod
     def default_warning_days(cls):
@@ -57,3 +62,8 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_colour_ok(cls):
         return 'green'
+
+    @classmethod
+    def default_audit_retention_days(cls):
+        # Ten years: the archival period of a project's files
+        return 3650

@@ -18,6 +18,8 @@ class Cron(metaclass=PoolMeta):
         super().__setup__()
         cls.method.selection.append(
             ('kz.deadline|check_deadlines', "Check Deadlines"))
+        cls.method.selection.append(
+            ('kz.audit.entry|purge', "Purge the Audit Trail"))
 
 
 class Rule(metaclass=PoolMeta):
@@ -95,6 +97,8 @@ class ActionKeyword(metaclass=PoolMeta):
         ModelData = pool.get('ir.model.data')
         keywords = super().get_keyword(keyword, value)
         model, _ = value
+        if keyword == 'form_relate':
+            return cls._kz_add_history(keywords, model)
         if keyword != 'form_print' or not has_list(pool.get(model)):
             return keywords
         action_id = ModelData.get_id('kz_base', 'report_list_xlsx')
@@ -112,6 +116,29 @@ class ActionKeyword(metaclass=PoolMeta):
         for value in values:
             value['keyword'] = keyword
         return sorted(list(keywords) + values, key=itemgetter('name'))
+
+    @classmethod
+    def _kz_add_history(cls, keywords, model):
+        """Add the History of the record (the audit trail) to the relate
+        menu of every audited model, for the Audit Trail group"""
+        pool = Pool()
+        Action = pool.get('ir.action')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        from .audit import audited
+        if not audited(pool.get(model)):
+            return keywords
+        group_id = ModelData.get_id('kz_base', 'group_kz_audit')
+        if Transaction().user and group_id not in User.get_groups():
+            return keywords
+        action_id = ModelData.get_id('kz_base', 'act_audit_entry_relate')
+        if any(k['id'] == action_id for k in keywords):
+            return keywords
+        values = Action.get_action_values(
+            'ir.action.act_window', [action_id])
+        for value in values:
+            value['keyword'] = 'form_relate'
+        return list(keywords) + values
 
 
 def has_list(Model):

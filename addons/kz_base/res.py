@@ -11,10 +11,11 @@ from sql.aggregate import Count
 from trytond.cache import Cache
 from trytond import config
 from trytond.exceptions import RateLimitException
-from trytond.model import fields
+from trytond.model import Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
+from .identifier import BINMixin
 from .tools import without_atexit
 
 _DUMMY_HASH = None
@@ -28,8 +29,16 @@ def _dummy_hash(User):
     return _DUMMY_HASH
 
 
-class User(metaclass=PoolMeta):
+class User(BINMixin, metaclass=PoolMeta):
     __name__ = 'res.user'
+    # The person's IIN: the external sign-in methods (eGov IDP, EDS
+    # certificates) find the user by it
+    iin = fields.Char(
+        "IIN", size=12,
+        help="The individual identification number of the person; "
+        "signing in with eGov or an electronic signature finds the user "
+        "by it.")
+    _bin_fields = ('iin',)
     kz_organization = fields.Many2One(
         'kz.organization', "Organisation", ondelete='RESTRICT',
         help="The organisation the user works for; record rules limit "
@@ -44,6 +53,31 @@ class User(metaclass=PoolMeta):
         'get_kz_roles', searcher='search_kz_roles')
 
     _kz_rule_context_cache = Cache('res_user.kz_rule_context')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('iin_unique', Unique(t, t.iin), 'kz_base.msg_user_iin_unique'),
+            ]
+
+    @classmethod
+    def copy(cls, users, default=None):
+        default = default.copy() if default is not None else {}
+        # The IIN is the person's: unique
+        default.setdefault('iin', None)
+        return super().copy(users, default=default)
+
+    @classmethod
+    def kz_from_iin(cls, iin):
+        "Return the active user of the IIN or None"
+        with without_check_access():
+            users = cls.search([
+                    ('iin', '=', iin),
+                    ('active', '=', True),
+                    ], limit=1)
+        return users[0] if users else None
 
     def get_kz_region(self, name):
         if self.kz_organization and self.kz_organization.region:

@@ -331,6 +331,8 @@ def serve(func, kind, Model, name, method, rpc_timeout=None):
         if heavy:
             _Slots.acquire(database, user, shared=heavy is not COUNT)
         _local.serving = True
+        # The audit trail records through which call a value changed
+        _local.call = (kind, name, method)
         started = time.monotonic()
         try:
             if heavy and kind == 'model':
@@ -351,9 +353,15 @@ def serve(func, kind, Model, name, method, rpc_timeout=None):
                     seconds=_format_seconds(seconds)))
         finally:
             _local.serving = False
+            _local.call = None
             if heavy:
                 _Slots.release(database, user, shared=heavy is not COUNT)
     return wrapper
+
+
+def current_call():
+    "Return (kind, name, method) of the client call being served or None"
+    return getattr(_local, 'call', None)
 
 
 def _format_seconds(seconds):

@@ -14,8 +14,6 @@ import logging
 
 from trytond.exceptions import LoginException
 from trytond.i18n import gettext
-from trytond.model import Unique, fields
-from trytond.modules.kz_base.identifier import BINMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
@@ -28,23 +26,9 @@ class EDSLoginRefused(Exception):
     "A sign-in by signature refused, with its translated message"
 
 
-class User(BINMixin, metaclass=PoolMeta):
+class User(metaclass=PoolMeta):
+    "Sign-in by the IIN of the certificate (kz_base's res.user.iin)"
     __name__ = 'res.user'
-    _bin_fields = ('kz_iin',)
-    kz_iin = fields.Char(
-        "IIN", size=12,
-        help="The individual identification number of the user: signing "
-        "in with an electronic digital signature finds the user by the IIN "
-        "of the certificate.")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints += [
-            ('kz_iin_unique', Unique(t, t.kz_iin),
-                'kz_eds.msg_user_iin_unique'),
-            ]
 
     @classmethod
     def _login_eds(cls, login, parameters):
@@ -89,7 +73,7 @@ class User(BINMixin, metaclass=PoolMeta):
         if not signer.iin:
             raise EDSLoginRefused(gettext('kz_eds.msg_eds_no_iin'))
         domain = [
-            ('kz_iin', '=', signer.iin),
+            ('iin', '=', signer.iin),
             ('active', '=', True),
             ]
         if login:
@@ -121,9 +105,3 @@ class User(BINMixin, metaclass=PoolMeta):
             values['start'] = (
                 validity['not_before'].native.date().isoformat())
         return gettext('kz_eds.msg_eds_%s' % error.reason, **values)
-
-    @classmethod
-    def copy(cls, users, default=None):
-        default = default.copy() if default is not None else {}
-        default.setdefault('kz_iin', None)
-        return super().copy(users, default=default)

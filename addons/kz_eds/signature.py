@@ -144,7 +144,7 @@ class SignedMixin:
                         'kz_eds.msg_signature_refused',
                         document=record.rec_name,
                         reason=User.kz_eds_refusal(error)))
-            if not user.kz_iin or signer.iin != user.kz_iin:
+            if not user.iin or signer.iin != user.iin:
                 raise SignatureError(gettext(
                         'kz_eds.msg_signature_other_person',
                         document=record.rec_name,

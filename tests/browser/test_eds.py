@@ -50,11 +50,11 @@ class SaoEDSTestCase(support.SaoTestCase):
         Model = self.proteus()
         User = Model.get('res.user')
         admin, = User.find([('login', '=', 'admin')])
-        if admin.kz_iin != IIN_VALID:
-            admin.kz_iin = IIN_VALID
+        if admin.iin != IIN_VALID:
+            admin.iin = IIN_VALID
             admin.save()
         if not User.find([('login', '=', 'revoked')]):
-            User(login='revoked', name='Revoked', kz_iin=IIN_REVOKED).save()
+            User(login='revoked', name='Revoked', iin=IIN_REVOKED).save()
 
     def open_login(self, page, ncalayer):
         # The page's NCALayer is the test's (localStorage kz_ncalayer_url)

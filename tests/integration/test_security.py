@@ -72,6 +72,11 @@ ACCESS = {
     # the home page's counters (kz_base/home.py)
     'kz.home.counter': {**ALL_READ, **ADMIN},
     'kz.home.counter-res.group': {**ALL_READ, **ADMIN},
+    # The audit trail: read by its group (the administrator), written by
+    # nobody
+    'kz.audit.entry': {'admin': 'r'},
+    # eGov sign-in requests: the sign-in routes only (as root)
+    'kz.egov_idp.authorization': {},
     # the lines of the approvers' decisions: none for Damu and the banks
     'kz.approval': grant(['admin'] + NCIP_BODIES + INVESTORS, 'rw'),
     # kz_ncip Module 1

@@ -61,7 +61,7 @@ class EDSTestCase(ModuleTestCase):
         pool = Pool()
         User = pool.get('res.user')
         Organization = pool.get('kz.organization')
-        values = {'login': login, 'name': login.title(), 'kz_iin': iin}
+        values = {'login': login, 'name': login.title(), 'iin': iin}
         if organization_bin:
             organization, = Organization.create([{
                         'name': 'Bank ' + organization_bin,
@@ -293,7 +293,7 @@ class EDSTestCase(ModuleTestCase):
         User = Pool().get('res.user')
         with self.assertRaises(InvalidBIN):
             User.create([{'login': 'bad', 'name': 'Bad',
-                        'kz_iin': '123456789012'}])
+                        'iin': '123456789012'}])
         self.create_user('aigerim', IIN_VALID)
         with self.assertRaises(SQLConstraintError):
             self.create_user('twin', IIN_VALID)
@@ -305,7 +305,7 @@ class EDSTestCase(ModuleTestCase):
         pool = Pool()
         Act = pool.get('damu.act')
         User = pool.get('res.user')
-        User.write([User(Transaction().user)], {'kz_iin': IIN_VALID})
+        User.write([User(Transaction().user)], {'iin': IIN_VALID})
         monitoring = create_monitoring(setup_orgs())
         act, = Act.create([{
                     'monitoring': monitoring.id,
