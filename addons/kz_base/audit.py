@@ -18,6 +18,7 @@ the access records say (check_modification).  Only the retention cron
 removes entries older than the configured retention."""
 import datetime as dt
 import decimal
+from contextlib import contextmanager
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
@@ -134,6 +135,53 @@ def action():
         return gettext('kz_base.msg_audit_action_wizard',
             wizard=string), technical
     return technical, technical
+
+
+# Types whose SQL text is the text _format gives
+_SQL_TEXT_TYPES = {'char', 'text', 'integer', 'bigint', 'numeric', 'float',
+    'date'}
+
+
+@contextmanager
+def audited_sql_update(Model, names, source, source_id,
+        record_name=None):
+    """Record in the audit trail what SQL in the block changes in the fields
+    names of the records of Model whose ids are the column source_id of the
+    table source: for the bulk updates that bypass the ORM (the Annex 4
+    debts), whose on_write hook does not run.  record_name is an SQL
+    expression of the table's row "t" that names the record."""
+    if not audited(Model):
+        yield
+        return
+    names = [n for n in audited_fields(Model, names)
+        if Model._fields[n]._type in _SQL_TEXT_TYPES]
+    transaction = Transaction()
+    cursor = transaction.connection.cursor()
+    columns = ', '.join('t."%s"' % n for n in names)
+    cursor.execute('CREATE TEMPORARY TABLE kz_audit_before '
+        'ON COMMIT DROP AS SELECT t.id, %s FROM "%s" AS t '
+        'JOIN "%s" AS s ON t.id = s."%s"' % (
+            columns, Model._table, source, source_id))
+    yield
+    label, call = action()
+    Entry = Pool().get('kz.audit.entry')
+    now = dt.datetime.now()
+    user = transaction.user or None
+    for name in names:
+        cursor.execute('INSERT INTO "%s" (create_uid, create_date, '
+            'date, "user", model, record_id, record_name, field, '
+            'old_value, new_value, action, call) '
+            'SELECT %%s, %%s, %%s, %%s, %%s, t.id, %s, %%s, '
+            'COALESCE(CAST(b."%s" AS VARCHAR), \'\'), '
+            'COALESCE(CAST(t."%s" AS VARCHAR), \'\'), %%s, %%s '
+            'FROM kz_audit_before AS b JOIN "%s" AS t ON t.id = b.id '
+            'WHERE b."%s" IS DISTINCT FROM t."%s"' % (
+                Entry._table, record_name or 'NULL', name, name,
+                Model._table, name, name),
+            (transaction.user, now, now, user, Model.__name__, name,
+                label, call))
+    # (an error in the block rolls the table back with the transaction)
+    cursor.execute('DROP TABLE kz_audit_before')
 
 
 class AuditMixin:

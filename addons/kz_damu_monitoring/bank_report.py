@@ -15,7 +15,9 @@ from trytond import config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.kz_base.audit import audited_sql_update
 from trytond.modules.kz_base.deadline import DeadlineMixin
+from trytond.modules.kz_base.tools import invalidate_records
 from trytond.modules.kz_base.who import user_organization
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -361,19 +363,19 @@ class BankReport(DeadlineMixin, Workflow, ModelSQL, ModelView):
         names = ['outstanding_debt', 'overdue_principal',
             'principal_overdue_days', 'interest_overdue_days',
             'guarantee_paid', 'guarantee_balance']
-        cursor.execute('UPDATE "%s" AS c SET %s, debt_date = %%s, '
-            'write_date = CAST(CURRENT_TIMESTAMP AS TIMESTAMP), '
-            'write_uid = %%s '
-            'FROM damu_annex4_debt AS d WHERE c.id = d.contract' % (
-                Contract._table,
-                ', '.join('"%s" = d."%s"' % (n, n) for n in names)),
-            (debt_date, transaction.user))
+        # Who changed a contract's debt: the audit trail, in SQL as well
+        with audited_sql_update(Contract, names + ['debt_date'],
+                'damu_annex4_debt', 'contract',
+                record_name="t.number || ' — ' || t.entrepreneur"):
+            cursor.execute('UPDATE "%s" AS c SET %s, debt_date = %%s, '
+                'write_date = CAST(CURRENT_TIMESTAMP AS TIMESTAMP), '
+                'write_uid = %%s '
+                'FROM damu_annex4_debt AS d WHERE c.id = d.contract' % (
+                    Contract._table,
+                    ', '.join('"%s" = d."%s"' % (n, n) for n in names)),
+                (debt_date, transaction.user))
         # The records read before must see the new values
-        transaction.counter += 1
-        for cache in transaction.cache.values():
-            if Contract.__name__ in cache:
-                for contract_id in updates:
-                    cache[Contract.__name__].pop(contract_id, None)
+        invalidate_records(Contract.__name__, updates)
 
     @classmethod
     def check_rows(cls, bank, rows, programme=None, contracts=None):

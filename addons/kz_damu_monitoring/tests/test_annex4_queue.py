@@ -127,6 +127,20 @@ class Annex4QueueTestCase(unittest.TestCase):
         self.assertEqual(upload.report.period, upload.period)
         self.assertEqual(self._debt('Q-0'), Decimal(1111))
         self.assertEqual(self._debt('Q-1'), Decimal('2222.50'))
+        # Who changed the debt: the audit trail, as for an edit
+        Entry = pool.get('kz.audit.entry')
+        Contract = pool.get('damu.contract')
+        contract, = Contract.search([('number', '=', 'Q-1')])
+        # (the latest: the other tests import into the same contracts)
+        entry, = Entry.search([
+                ('model', '=', 'damu.contract'),
+                ('record_id', '=', contract.id),
+                ('field', '=', 'outstanding_debt'),
+                ], order=[('id', 'DESC')], limit=1)
+        self.assertEqual(Decimal(entry.new_value), Decimal('2222.50'))
+        self.assertNotEqual(Decimal(entry.old_value), Decimal('2222.50'))
+        self.assertEqual(entry.user.id, self.user_id)
+        self.assertEqual(entry.record_name, contract.rec_name)
         lines = Line.search([('report', '=', upload.report.id)])
         self.assertEqual([l.sheet_row for l in lines], [3, 4])
         # Written as the bank's user who sent the file
