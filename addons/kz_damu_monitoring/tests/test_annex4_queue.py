@@ -138,7 +138,7 @@ class Annex4QueueTestCase(unittest.TestCase):
                 ('field', '=', 'outstanding_debt'),
                 ], order=[('id', 'DESC')], limit=1)
         self.assertEqual(Decimal(entry.new_value), Decimal('2222.50'))
-        self.assertNotEqual(Decimal(entry.old_value), Decimal('2222.50'))
+        self.assertNotEqual(entry.old_value, entry.new_value)
         self.assertEqual(entry.user.id, self.user_id)
         self.assertEqual(entry.record_name, contract.rec_name)
         lines = Line.search([('report', '=', upload.report.id)])
