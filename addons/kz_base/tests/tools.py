@@ -113,7 +113,8 @@ LINK_TYPES = {'many2one', 'one2one', 'reference', 'one2many', 'many2many'}
 def first_column_links(module):
     """Return the list views of the module (with the columns every
     activated module adds) whose first column is a link to another record
-    instead of the record itself: (view, model, field) per view"""
+    instead of the record itself: (view, model, field) per view; editable
+    lists open no record and are left out"""
     from lxml import etree
 
     from trytond.pool import Pool
@@ -128,7 +129,12 @@ def first_column_links(module):
         Model = pool.get(view.model)
         arch = Model.fields_view_get(view_id=view.id, view_type='tree')[
             'arch']
-        field = next(etree.fromstring(arch).iter('field'), None)
+        tree = etree.fromstring(arch)
+        if tree.get('editable'):
+            # A row of an editable list is edited where it is clicked: it
+            # opens no record (the roadmap planned in one list)
+            continue
+        field = next(tree.iter('field'), None)
         if field is None:
             continue
         name = field.get('name')
