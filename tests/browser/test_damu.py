@@ -6,6 +6,8 @@ progress and result on the upload record."""
 import os
 import subprocess
 
+from playwright.sync_api import expect
+
 from tests import support
 
 DATABASE = 'test_browser_damu'
@@ -86,7 +88,8 @@ class SaoDamuTestCase(support.SaoTestCase):
             except Exception:
                 support.screenshot(page, 'damu_bank_annex4_no_upload')
                 raise
-
+            # The wizard ended: no dialog of it is left over the form
+            expect(page.locator('.wizard-dialog:visible')).to_have_count(0)
             support.screenshot(page, 'damu_bank_annex4_queued')
             Upload = Model.get('damu.bank.report.upload')
             self.wait_for(lambda: Upload.find([
@@ -130,7 +133,9 @@ class SaoDamuTestCase(support.SaoTestCase):
                 has_text='Astana Bakery LLP').filter(
                 has_text='On request').first
             row.wait_for()
-            row.dblclick()
+            # Not the middle of the row: a link of a Many2One (the
+            # contract) there opens its record instead
+            row.get_by_text('On request').first.dblclick()
             form = page.locator('#tabcontent .form').last
             form.get_by_text('Notify Bank By').first.wait_for()
             # Notified: the notices were sent, the next step is the start
