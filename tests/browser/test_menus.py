@@ -46,7 +46,10 @@ REPORTING = [
     ]
 DASHBOARD = [
     'One Window (NCIP) / Dashboard',
+    'One Window (NCIP) / Dashboard / Deadline Calendar',
     'One Window (NCIP) / Dashboard / Deadline Changes',
+    'One Window (NCIP) / Dashboard / Deadlines by Colour',
+    'One Window (NCIP) / Dashboard / Deadlines by Region',
     'One Window (NCIP) / Dashboard / Quarterly Ratings',
     'One Window (NCIP) / Dashboard / Regional Rating',
     'One Window (NCIP) / Dashboard / Roadmap Tasks',
@@ -85,9 +88,12 @@ DAMU = [
     'Damu Monitoring / Notices',
     ]
 MENUS = {
-    'admin': {'Approvals', 'Damu Monitoring', 'One Window (NCIP)',
-        'Prosecutor Filter', 'Reference Data', 'Settings'},
+    'admin': {'Home', 'To Decide', 'Approvals', 'Damu Monitoring',
+        'One Window (NCIP)', 'Prosecutor Filter', 'Reference Data',
+        'Settings'},
     'akimat.astana': {
+        'Home',
+        'To Decide',
         'Approvals',
         'One Window (NCIP)',
         'One Window (NCIP) / Change Log',
@@ -100,6 +106,8 @@ MENUS = {
         *REFERENCE, *ATTRACTION, *PROGRAMMES, *REPORTING, *DASHBOARD,
         *GREEN_CORRIDOR, *PROSECUTOR_FILTER},
     'atameken': {
+        'Home',
+        'To Decide',
         'Approvals',
         'One Window (NCIP)',
         'One Window (NCIP) / Change Log',
@@ -111,6 +119,8 @@ MENUS = {
         'One Window (NCIP) / Suspensions and Exclusions',
         *REFERENCE, *ATTRACTION, *DASHBOARD, *GREEN_CORRIDOR},
     'authorized': {
+        'Home',
+        'To Decide',
         'Approvals',
         'One Window (NCIP)',
         'One Window (NCIP) / Change Log',
@@ -124,6 +134,7 @@ MENUS = {
         *REFERENCE, *ATTRACTION, *PROGRAMMES, *REPORTING, *DASHBOARD,
         *GREEN_CORRIDOR, *TASK_FORCE, *PROSECUTOR_FILTER},
     'bank': {
+        'Home',
         'Damu Monitoring',
         'Damu Monitoring / Annex 4 Form (blank)',
         'Damu Monitoring / Annex 4 Uploads',
@@ -134,6 +145,8 @@ MENUS = {
         'Damu Monitoring / Notices Received',
         *REFERENCE},
     'council': {
+        'Home',
+        'To Decide',
         'Approvals',
         'One Window (NCIP)',
         'One Window (NCIP) / Change Log',
@@ -145,22 +158,28 @@ MENUS = {
         'One Window (NCIP) / Suspensions and Exclusions',
         *REFERENCE, *DASHBOARD, *GREEN_CORRIDOR},
     'damu.commission': {
+        'Home',
         'Damu Monitoring',
         'Damu Monitoring / Contracts',
         'Damu Monitoring / Monitorings',
         'Damu Monitoring / Notices Received',
         *REFERENCE},
     'damu.coordinator': {
+        'Home',
         'Damu Monitoring',
         'Damu Monitoring / Contracts',
         'Damu Monitoring / Monitorings',
         'Damu Monitoring / Notices Received',
         *REFERENCE},
     'damu.manager': {
+        'Home',
         *REFERENCE, *DAMU},
     'damu.officer': {
+        'Home',
         *REFERENCE, *DAMU},
     'embassy': {
+        'Home',
+        'To Decide',
         'Approvals',
         'One Window (NCIP)',
         'One Window (NCIP) / Information Requests',
@@ -168,6 +187,8 @@ MENUS = {
         'One Window (NCIP) / Reporting / Quarterly Reports',
         *REFERENCE, *ATTRACTION, *PROGRAMMES},
     'genprosecutor': {
+        'Home',
+        'To Decide',
         'Approvals',
         'One Window (NCIP)',
         'One Window (NCIP) / Change Log',
@@ -178,6 +199,11 @@ MENUS = {
         'One Window (NCIP) / Suspensions and Exclusions',
         *REFERENCE, *DASHBOARD, *GREEN_CORRIDOR, *PROSECUTOR_FILTER},
     'investor.qazaqglass': {
+        'Home',
+        'One Window (NCIP) / Dashboard / Deadline Calendar',
+        'One Window (NCIP) / Dashboard / Deadlines by Colour',
+        'One Window (NCIP) / Dashboard / Deadlines by Region',
+        'To Decide',
         'Approvals',
         'One Window (NCIP)',
         'One Window (NCIP) / Change Log',
@@ -193,6 +219,8 @@ MENUS = {
         'One Window (NCIP) / Suspensions and Exclusions',
         *REFERENCE, *PROSECUTOR_FILTER},
     'kazinvest': {
+        'Home',
+        'To Decide',
         'Approvals',
         'One Window (NCIP)',
         'One Window (NCIP) / Change Log',
@@ -205,6 +233,8 @@ MENUS = {
         *REFERENCE, *ATTRACTION, *PROGRAMMES, *REPORTING, *DASHBOARD,
         *GREEN_CORRIDOR},
     'ministry': {
+        'Home',
+        'To Decide',
         'Approvals',
         'One Window (NCIP)',
         'One Window (NCIP) / Change Log',
@@ -217,6 +247,8 @@ MENUS = {
         *REFERENCE, *ATTRACTION, *PROGRAMMES, *DASHBOARD, *GREEN_CORRIDOR,
         *PROSECUTOR_FILTER},
     'prosecutor.astana': {
+        'Home',
+        'To Decide',
         'Approvals',
         'One Window (NCIP)',
         'One Window (NCIP) / Change Log',
@@ -227,6 +259,8 @@ MENUS = {
         'One Window (NCIP) / Suspensions and Exclusions',
         *REFERENCE, *DASHBOARD, *GREEN_CORRIDOR, *PROSECUTOR_FILTER},
     'taskforce': {
+        'Home',
+        'To Decide',
         'Approvals',
         'One Window (NCIP)',
         'One Window (NCIP) / Change Log',
