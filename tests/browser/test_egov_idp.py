@@ -51,6 +51,12 @@ class EgovIdpBrowserTestCase(support.SaoTestCase):
             button = page.locator('.login-dialog').get_by_role(
                 'button', name='Sign in with eGov')
             button.wait_for()
+            # sao opens the provider only once the login dialog knows its
+            # database (the list comes from the server, slow at its start)
+            page.wait_for_function(
+                "() => [...document.querySelectorAll("
+                "'.login-dialog [name=database]')]"
+                ".some(e => e.value)")
             with page.expect_popup() as popup_info:
                 button.click()
             popup = popup_info.value
@@ -83,6 +89,10 @@ class EgovIdpBrowserTestCase(support.SaoTestCase):
             button = page.locator('.login-dialog').get_by_role(
                 'button', name='Sign in with eGov')
             button.wait_for()
+            page.wait_for_function(
+                "() => [...document.querySelectorAll("
+                "'.login-dialog [name=database]')]"
+                ".some(e => e.value)")
             with page.expect_popup() as popup_info:
                 button.click()
             popup = popup_info.value

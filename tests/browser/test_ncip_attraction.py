@@ -112,8 +112,12 @@ class SaoNcipAttractionTestCase(support.SaoTestCase):
         self.assertEqual(initiative.cost, Decimal('2500000000.50'))
 
         support.sao_open_menu(page, 'Initiatives')
-        tab.get_by_text('All', exact=True).first.wait_for()
-        tab.get_by_text('All', exact=True).first.click()
+        # (Create Initiative opened the initiative in a tab of its own: the
+        # meetings' tab is hidden, not closed)
+        all_tab = tab.get_by_text('All', exact=True).filter(
+            visible=True).first
+        all_tab.wait_for()
+        all_tab.click()
         row = tab.locator('.treeview tbody tr:visible', has_text=subject).first
         row.wait_for()
         self.assertEqual(
