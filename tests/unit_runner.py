@@ -34,12 +34,16 @@ def stop_cache_listener_first():
     connection of its own to each database; its test drop_db stops that
     listener only after DROP DATABASE, which then fails ("is being
     accessed by other users").  Stop it first (docs/upstream/)."""
+    from trytond import backend
     from trytond.cache import Cache
     from trytond.tests import test_tryton
     drop_db = test_tryton.drop_db
 
     def drop_db_listener_first(name=test_tryton.DB_NAME):
         Cache.drop(name)
+        # drop_db asks the database list, which trytond caches for the
+        # session timeout: a database made since would not be dropped
+        backend.Database._list_cache.clear()
         return drop_db(name)
     test_tryton.drop_db = drop_db_listener_first
 

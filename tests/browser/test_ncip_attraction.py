@@ -151,7 +151,8 @@ class SaoNcipAttractionTestCase(support.SaoTestCase):
         # Timestamp field of the comment form)
         text = "The investor asks about the grid connection"
         tab.locator('a:visible', has_text='Discussion').first.click()
-        discussion = tab.locator('.form-one2many', has_text='Discussion')
+        discussion = tab.locator(
+            '.form-one2many', has_text='Discussion').filter(visible=True)
         discussion.first.locator('button[title="New"]').click()
         dialog = page.locator('.modal-dialog:visible').last
         # sao fills the defaults of the new comment and displays it again:
