@@ -44,22 +44,26 @@ class EgovIdpBrowserTestCase(support.SaoTestCase):
             user.iin = IIN
             user.save()
 
+    def open_provider(self, page):
+        "Open sao's login and its eGov button; return the provider's popup"
+        page.goto(f'{self.url}#{DATABASE}')
+        button = page.locator('.login-dialog').get_by_role(
+            'button', name='Sign in with eGov')
+        button.wait_for()
+        # sao opens the provider only once the login dialog knows its
+        # database (the list comes from the server, slow at its start)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll("
+            "'.login-dialog [name=database]')]"
+            ".some(e => e.value)")
+        with page.expect_popup() as popup_info:
+            button.click()
+        return popup_info.value
+
     def test_sign_in_with_egov(self):
         "The user signs in through the provider and sao opens his session"
         with support.browser_page() as page:
-            page.goto(f'{self.url}#{DATABASE}')
-            button = page.locator('.login-dialog').get_by_role(
-                'button', name='Sign in with eGov')
-            button.wait_for()
-            # sao opens the provider only once the login dialog knows its
-            # database (the list comes from the server, slow at its start)
-            page.wait_for_function(
-                "() => [...document.querySelectorAll("
-                "'.login-dialog [name=database]')]"
-                ".some(e => e.value)")
-            with page.expect_popup() as popup_info:
-                button.click()
-            popup = popup_info.value
+            popup = self.open_provider(page)
             popup.locator('#iin').fill(IIN)
             popup.get_by_role('button', name='Sign in').click()
             # sao stores the session in the popup, closes it, and the
@@ -85,17 +89,7 @@ class EgovIdpBrowserTestCase(support.SaoTestCase):
     def test_unknown_iin_refused_in_popup(self):
         "An IIN no user has: the popup says so and sao stays logged out"
         with support.browser_page() as page:
-            page.goto(f'{self.url}#{DATABASE}')
-            button = page.locator('.login-dialog').get_by_role(
-                'button', name='Sign in with eGov')
-            button.wait_for()
-            page.wait_for_function(
-                "() => [...document.querySelectorAll("
-                "'.login-dialog [name=database]')]"
-                ".some(e => e.value)")
-            with page.expect_popup() as popup_info:
-                button.click()
-            popup = popup_info.value
+            popup = self.open_provider(page)
             popup.locator('#iin').fill('900101300017')
             popup.get_by_role('button', name='Sign in').click()
             popup.locator('#kz-oidc-error').wait_for()
