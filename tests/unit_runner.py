@@ -33,24 +33,56 @@ def stop_cache_listener_first():
     """With [cache] clean_timeout = 0 trytond listens for cache changes on a
     connection of its own to each database; its test drop_db stops that
     listener only after DROP DATABASE, which then fails ("is being
-    accessed by other users").  Stop it first (docs/upstream/)."""
+    accessed by other users"), and it drops only a database that the
+    (cached, connection-tested) database list shows, so a database whose
+    test connection failed survives and the next restore cannot create
+    it.  Stop the listener first and drop whatever is there
+    (docs/upstream/)."""
+    from psycopg.sql import SQL, Identifier
+
     from trytond import backend
     from trytond.cache import Cache
+    from trytond.pool import Pool
     from trytond.tests import test_tryton
-    drop_db = test_tryton.drop_db
+    from trytond.transaction import Transaction
 
     def drop_db_listener_first(name=test_tryton.DB_NAME):
         Cache.drop(name)
-        # drop_db asks the database list, which trytond caches for the
-        # session timeout: a database made since would not be dropped
-        backend.Database._list_cache.clear()
-        return drop_db(name)
+        if backend.name != 'postgresql':
+            backend.Database._list_cache.clear()
+            return test_tryton.drop_db_without_force(name)
+        backend.Database(name).close()
+        with Transaction().start(
+                None, 0, close=True, autocommit=True) as transaction:
+            # FORCE ends a listener that is still closing (PostgreSQL 13+)
+            transaction.connection.cursor().execute(
+                SQL('DROP DATABASE IF EXISTS {} WITH (FORCE)').format(
+                    Identifier(name)))
+        backend.Database.clear_cache()
+        Pool.stop(name)
+        Cache.drop(name)
+        test_tryton._TABLES_CREATED.clear()
+    test_tryton.drop_db_without_force = test_tryton.drop_db
     test_tryton.drop_db = drop_db_listener_first
 
 
+def scenarios_start_without_database():
+    """A scenario restores its database from the cache and fails if the
+    database exists, which upstream's ModuleTestCase never leaves behind
+    but our test classes, sharing one activated database, do."""
+    from trytond.tests import test_tryton
+    doctest_setup = test_tryton.doctest_setup
+
+    def drop_then_setup(test):
+        test_tryton.drop_db()
+        return doctest_setup(test)
+    test_tryton.doctest_setup = drop_then_setup
+
+
 def main(names):
-    # Before the test modules import drop_db
+    # Before the test modules import drop_db and doctest_setup
     stop_cache_listener_first()
+    scenarios_start_without_database()
     suite = load(names)
     result = unittest.TextTestRunner(
         verbosity=2, stream=sys.stdout, buffer=False).run(suite)
