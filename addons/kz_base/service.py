@@ -37,7 +37,16 @@ database where kz_base is activated (``model.*``, ``wizard.*``,
 - **records**: a heavy ``read``, ``search_read`` or export of more than
   ``client_max_records`` records is refused before it reads them
   (``TooManyRecords``): the statement timeout bounds the SQL of a call,
-  not the Python that turns rows into records.
+  not the Python that turns rows into records;
+- **priority**: a heavy call runs at a lower CPU priority
+  (``heavy_call_nice``): its thread and, when PostgreSQL runs on the same
+  host, the backend of its connection are reniced for the call and put
+  back after it, so that the scheduler serves the simple reads of other
+  users first when the cores are busy.  Linux lets a process lower the
+  priority of one of its threads; putting it back needs the right to raise
+  a priority (root or CAP_SYS_NICE, docker-compose's ``cap_add``) and, for
+  the backend, the right to renice the PostgreSQL processes: without it
+  that part is left out (checked once per process, logged).
 
 The hook: trytond's dispatcher calls ``rpc.decorate(method)`` for every
 call (``RPC.decorator``).  The service mixins, registered in tryton.cfg
@@ -45,6 +54,7 @@ call (``RPC.decorator``).  The service mixins, registered in tryton.cfg
 ``__rpc__`` with every entry's ``decorate`` wrapped by ``serve``; trytond
 itself is not patched, and databases without kz_base are not concerned."""
 import logging
+import os
 import threading
 import time
 from collections import defaultdict
@@ -107,6 +117,12 @@ def heavy_calls_per_process():
 
 def client_max_records():
     return config.getint('kz', 'client_max_records', default=50000)
+
+
+def heavy_call_nice():
+    "Return how much a heavy call lowers its priority (0: not at all)"
+    return min(max(config.getint('kz', 'heavy_call_nice', default=10), 0),
+        19)
 
 
 def heavy_calls_per_database():
@@ -299,6 +315,108 @@ def _refused(scope, count):
     return HeavyCallRefused(gettext('kz_base.msg_service_server_busy'))
 
 
+class _Priority:
+    """Lower the CPU priority of the current thread and of the PostgreSQL
+    backend of the transaction for a heavy call, and put them back"""
+    lock = threading.Lock()
+    # Whether this process may put a thread's priority back, and renice
+    # the local PostgreSQL backends: probed once
+    thread_allowed = None
+    backend_allowed = None
+
+    @classmethod
+    def _probe_thread(cls):
+        "Tell whether a lowered thread priority can be put back"
+        result = []
+
+        def probe():
+            tid = threading.get_native_id()
+            base = os.getpriority(os.PRIO_PROCESS, tid)
+            try:
+                os.setpriority(os.PRIO_PROCESS, tid, min(base + 1, 19))
+                os.setpriority(os.PRIO_PROCESS, tid, base)
+                result.append(True)
+            except OSError:
+                result.append(False)
+        # A thread of its own: a refusal would leave it lowered
+        thread = threading.Thread(target=probe, daemon=True)
+        thread.start()
+        thread.join()
+        return bool(result and result[0])
+
+    @classmethod
+    def _allowed(cls):
+        if cls.thread_allowed is None:
+            with cls.lock:
+                if cls.thread_allowed is None:
+                    cls.thread_allowed = (hasattr(os, 'setpriority')
+                        and hasattr(threading, 'get_native_id')
+                        and cls._probe_thread())
+                    if not cls.thread_allowed:
+                        logger.info("heavy calls keep their priority: "
+                            "this process may not put it back")
+        return cls.thread_allowed
+
+    @staticmethod
+    def _local_backend(transaction):
+        """Return the process id of the transaction's PostgreSQL backend
+        when it runs on this host, else None"""
+        if not _postgresql():
+            return None
+        connection = transaction.connection
+        info = getattr(connection, 'info', None)
+        host = getattr(info, 'host', None) or ''
+        # A socket directory or the loopback: the same host and the same
+        # process ids (not a container of its own)
+        if not (host.startswith('/')
+                or host in {'localhost', '127.0.0.1', '::1'}):
+            return None
+        pid = getattr(info, 'backend_pid', None)
+        try:
+            with open(f'/proc/{pid}/comm') as fp:
+                if not fp.read().startswith('postgres'):
+                    return None
+        except OSError:
+            return None
+        return pid
+
+    @classmethod
+    def lower(cls, transaction, nice):
+        """Lower the priority of the thread and the backend by nice; return
+        what to put back: [(pid or tid, priority)]"""
+        if nice <= 0 or not cls._allowed():
+            return []
+        restore = []
+        tid = threading.get_native_id()
+        base = os.getpriority(os.PRIO_PROCESS, tid)
+        os.setpriority(os.PRIO_PROCESS, tid, min(base + nice, 19))
+        restore.append((tid, base))
+        if cls.backend_allowed is not False:
+            pid = cls._local_backend(transaction)
+            if pid:
+                try:
+                    base = os.getpriority(os.PRIO_PROCESS, pid)
+                    os.setpriority(os.PRIO_PROCESS, pid, min(base + nice, 19))
+                    restore.append((pid, base))
+                    cls.backend_allowed = True
+                except OSError:
+                    if cls.backend_allowed is None:
+                        logger.info("heavy calls keep the priority of their "
+                            "database backend: this process may not "
+                            "renice PostgreSQL")
+                    cls.backend_allowed = False
+        return restore
+
+    @staticmethod
+    def restore(restore):
+        for pid, priority in reversed(restore):
+            try:
+                os.setpriority(os.PRIO_PROCESS, pid, priority)
+            except OSError:
+                logger.warning("priority of %s not put back to %s", pid,
+                    priority, exc_info=True)
+
+
 _local = threading.local()
 
 
@@ -328,8 +446,15 @@ def serve(func, kind, Model, name, method, rpc_timeout=None):
             _set_statement_timeout(transaction, seconds)
         heavy = is_heavy(kind, Model, method, args, kwargs)
         database, user = transaction.database.name, transaction.user
+        lowered = []
         if heavy:
             _Slots.acquire(database, user, shared=heavy is not COUNT)
+            if heavy is not COUNT:
+                try:
+                    lowered = _Priority.lower(transaction, heavy_call_nice())
+                except BaseException:
+                    _Slots.release(database, user)
+                    raise
         _local.serving = True
         # The audit trail records through which call a value changed
         _local.call = (kind, name, method)
@@ -354,6 +479,7 @@ def serve(func, kind, Model, name, method, rpc_timeout=None):
         finally:
             _local.serving = False
             _local.call = None
+            _Priority.restore(lowered)
             if heavy:
                 _Slots.release(database, user, shared=heavy is not COUNT)
     return wrapper

@@ -11,7 +11,9 @@ process and two per database:
 - when the process or the database runs its heavy calls, a third user's
   is refused while simple reads are served;
 - heavy reads and exports over client_max_records, and Excel exports over
-  xlsx_max_rows, are refused with a message asking to filter."""
+  xlsx_max_rows, are refused with a message asking to filter;
+- a heavy call runs at a lower CPU priority, its server thread and its
+  PostgreSQL backend, both put back after it."""
 import configparser
 import json
 import os
@@ -286,6 +288,58 @@ class FairServiceTestCase(unittest.TestCase):
             self.assertNotIn('error', reply, msg=reply)
         finally:
             thread.join(60)
+
+    @unittest.skipUnless(os.geteuid() == 0,
+        "putting a priority back needs root here")
+    def test_heavy_call_priority(self):
+        "A heavy call runs at nice 10, thread and backend, and is put back"
+        server_pid = self.server_pid()
+        thread, first = self.in_background(self.expensive, self.admin)
+        try:
+            self.wait_running(1)
+            with self.connect() as conn:
+                # The backend holding the user's heavy-call slot
+                backend, = conn.execute('SELECT pid FROM pg_locks '
+                    "WHERE locktype = 'advisory' AND classid = %s "
+                    'AND objsubid = 2 AND granted', (HEAVY_LOCK,)).fetchone()
+            self.assertEqual(nice(backend), 10)
+            self.assertEqual(
+                sorted(nice(t) for t in threads(server_pid))[-1], 10)
+            # A simple read meanwhile is served at the usual priority
+            self.assertEqual(len(self.simple_read(self.embassy)), 1)
+        finally:
+            thread.join(60)
+        self.assertUserError(first, 'longer than')
+        self.assertEqual(nice(backend), 0)
+        self.assertEqual({nice(t) for t in threads(server_pid)}, {0})
+
+    def server_pid(self):
+        "Return the process id of the test server of the database"
+        config = f'trytond-{DATABASE}.conf'
+        for pid in os.listdir('/proc'):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f'/proc/{pid}/cmdline', 'rb') as fp:
+                    cmdline = fp.read().decode(errors='replace')
+            except OSError:
+                continue
+            if config in cmdline and 'trytond' in cmdline:
+                return int(pid)
+        self.fail("the test server's process was not found")
+
+
+def nice(pid):
+    "Return the nice value of a process or thread (from /proc)"
+    with open(f'/proc/{pid}/stat') as fp:
+        stat = fp.read()
+    # The fields after the command name, which may hold spaces: nice is
+    # the 19th field of the line
+    return int(stat[stat.rindex(')') + 2:].split()[16])
+
+
+def threads(pid):
+    return [int(t) for t in os.listdir(f'/proc/{pid}/task')]
 
 
 if os.environ.get('KZ_SKIP_INTEGRATION'):
