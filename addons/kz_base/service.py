@@ -448,13 +448,14 @@ def serve(func, kind, Model, name, method, rpc_timeout=None):
         database, user = transaction.database.name, transaction.user
         lowered = []
         if heavy:
-            _Slots.acquire(database, user, shared=heavy is not COUNT)
+            # Lowered first: a refusal is served at the lower priority too
             if heavy is not COUNT:
-                try:
-                    lowered = _Priority.lower(transaction, heavy_call_nice())
-                except BaseException:
-                    _Slots.release(database, user)
-                    raise
+                lowered = _Priority.lower(transaction, heavy_call_nice())
+            try:
+                _Slots.acquire(database, user, shared=heavy is not COUNT)
+            except BaseException:
+                _Priority.restore(lowered)
+                raise
         _local.serving = True
         # The audit trail records through which call a value changed
         _local.call = (kind, name, method)

@@ -307,6 +307,10 @@ class FairServiceTestCase(unittest.TestCase):
                 sorted(nice(t) for t in threads(server_pid))[-1], 10)
             # A simple read meanwhile is served at the usual priority
             self.assertEqual(len(self.simple_read(self.embassy)), 1)
+            # A refused heavy call puts its thread back too
+            self.assertUserError(self.export(self.admin), 'large requests')
+            self.assertEqual(
+                [nice(t) for t in threads(server_pid)].count(10), 1)
         finally:
             thread.join(60)
         self.assertUserError(first, 'longer than')
