@@ -63,6 +63,17 @@ class MonitoringPlanRevision(DeadlineMixin, Workflow, ModelSQL, ModelView):
                 })
 
     @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        # The last revision is the default of a new revision: revisions
+        # that exist when the column is added are left without one (and
+        # computing it would read this table before its new columns exist)
+        if not table_h.column_exist('previous_revision'):
+            table_h.add_column(
+                'previous_revision', cls.previous_revision._sql_type)
+        super().__register__(module)
+
+    @classmethod
     def default_state(cls):
         return 'draft'
 
