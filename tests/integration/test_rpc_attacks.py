@@ -216,6 +216,9 @@ class RPCAttackTestCase(unittest.TestCase):
         # A change of the project logged by the server
         from trytond.pool import Pool
         from trytond.transaction import Transaction
+        if DATABASE not in Pool.database_list():
+            # Alone, this test is the first of the process to use it
+            Pool(DATABASE).init()
         with Transaction().start(DATABASE, 0) as transaction:
             Log = Pool().get('ir.model.log')
             Log.create([{'resource': resource, 'event': 'write',
@@ -294,6 +297,29 @@ class RPCAttackTestCase(unittest.TestCase):
             with self.subTest(login=login, order='password_hash'):
                 self.assertRefused(login, 'model.res.user.search',
                     [], 0, None, [['password_hash', 'ASC']])
+
+    def test_iin_personal(self):
+        "Only user administrators read, search or set a user's IIN"
+        admin_id = self.users['admin']
+        self.call('admin', 'model.res.user.write', [admin_id],
+            {'iin': '880101300010'})
+        try:
+            for login in ['akimat.astana', 'embassy', 'bank',
+                    'investor.steppe']:
+                with self.subTest(login=login):
+                    self.assertRefused(login, 'model.res.user.read',
+                        [admin_id], ['iin'])
+                    self.assertRefused(login, 'model.res.user.search',
+                        [('iin', '=', '880101300010')], 0, None, None)
+                    self.assertRefused(login, 'model.res.user.export_data',
+                        [admin_id], ['iin'])
+                    self.assertRefused(login, 'model.res.user.write',
+                        [self.users[login]], {'iin': '880101300010'})
+            self.assertEqual(self.call('admin', 'model.res.user.read',
+                    [admin_id], ['iin'])[0]['iin'], '880101300010')
+        finally:
+            self.call('admin', 'model.res.user.write', [admin_id],
+                {'iin': None})
 
     # Spreadsheets
 
