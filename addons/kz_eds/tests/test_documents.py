@@ -10,7 +10,7 @@ import io
 import os
 import tempfile
 
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.modules.kz_base.tests.tools import config_option, language
 from trytond.modules.kz_base.tests.tools import today as base_today
 from trytond.modules.kz_eds.exceptions import SignatureError
@@ -147,7 +147,7 @@ class SignedDocumentsTestCase(ModuleTestCase):
             self.assertEqual(monitoring.state, 'signed')
             self.assertSigned(monitoring)
             # Signed once
-            with self.assertRaises(AccessError):
+            with self.assertRaises(AccessButtonError):
                 self.sign_as(officer, monitoring)
             # Last: the line created is refused after its INSERT, which
             # only the rollback of the request undoes
@@ -209,7 +209,6 @@ class SignedDocumentsTestCase(ModuleTestCase):
         signed decision no longer changes"""
         from trytond.modules.kz_green_corridor.tests.test_module import (
             MILLION, create_currencies, create_project, today)
-        from trytond.model.exceptions import AccessButtonError
         pool = Pool()
         Decision = pool.get('green_corridor.decision')
         create_currencies()
