@@ -3,7 +3,7 @@
 # copyright notices and license terms.
 from trytond.pool import Pool
 
-from . import challenge, damu, res, signature
+from . import challenge, damu, green_corridor, pdf, res, signature
 
 __all__ = ['register']
 
@@ -15,5 +15,16 @@ def register():
         signature.Signature,
         module='kz_eds', type_='model')
     Pool.register(
+        pdf.SignedDocumentReport,
+        module='kz_eds', type_='report')
+    Pool.register(
         damu.Act,
+        damu.Monitoring,
+        damu.MonitoringDocument,
+        damu.MonitoringSubject,
+        damu.Notice,
+        damu.NoticeLine,
         module='kz_eds', type_='model', depends=['kz_damu_monitoring'])
+    Pool.register(
+        green_corridor.Decision,
+        module='kz_eds', type_='model', depends=['kz_green_corridor'])

@@ -47,6 +47,19 @@ def _value(value):
     return value
 
 
+def _stored_values(record, exclude=()):
+    "Return the values of the stored fields of the record"
+    values = {}
+    for name, field in sorted(record._fields.items()):
+        if (name in _META_FIELDS or name in exclude
+                or isinstance(field, (fields.Function, fields.One2Many,
+                        fields.Many2Many))
+                or not getattr(field, 'sql_type', None)):
+            continue
+        values[name] = _value(getattr(record, name))
+    return values
+
+
 class SignedMixin:
     "A document the responsible official signs with his EDS"
     __slots__ = ()
@@ -81,23 +94,46 @@ class SignedMixin:
             texts.append(signature.verify_text(self))
         return '\n'.join(texts)
 
+    @classmethod
+    def _kz_eds_unsigned_fields(cls):
+        """Return the names of the fields outside of the signed document:
+        the bookkeeping of a workflow that goes on after signature (state,
+        dates of sending and receipt).  They may still change."""
+        return set()
+
+    @classmethod
+    def _kz_eds_lines(cls):
+        """Return the names of the One2Many fields whose lines are part of
+        the signed document (their model inherits SignedLineMixin)"""
+        return set()
+
     def kz_eds_content(self):
         "Return the canonical bytes of the document, as signed"
-        values = {}
-        for name, field in sorted(self._fields.items()):
-            if (name in _META_FIELDS
-                    or isinstance(field, (fields.Function, fields.One2Many,
-                            fields.Many2Many))
-                    or not getattr(field, 'sql_type', None)):
-                continue
-            values[name] = _value(getattr(self, name))
+        # In the platform's language: the names of related records are
+        # signed, and must not depend on who looks at the document
+        Config = Pool().get('ir.configuration')
+        with Transaction().set_context(language=Config.get_language()):
+            record = self.__class__(self.id)
+            values = _stored_values(
+                record, exclude=self._kz_eds_unsigned_fields())
+            for name in sorted(self._kz_eds_lines()):
+                field = self._fields[name]
+                values[name] = [
+                    _stored_values(line, exclude={field.field})
+                    for line in sorted(
+                        getattr(record, name), key=lambda l: l.id)]
+            rec_name = record.rec_name
         return json.dumps({
                 'model': self.__name__,
                 'id': self.id,
-                'rec_name': self.rec_name,
+                'rec_name': rec_name,
                 'values': values,
                 }, sort_keys=True, ensure_ascii=False,
             separators=(',', ':')).encode('utf-8')
+
+    def kz_eds_report(self):
+        "Return the name of the report printing the document as PDF"
+        return None
 
     def kz_eds_check_signable(self):
         "Raise a SignatureError if the document may not be signed now"
@@ -105,27 +141,19 @@ class SignedMixin:
 
     @classmethod
     @ModelView.button
-    def kz_eds_sign_button(cls, records):
-        # The web client intercepts this button and asks NCALayer to sign
-        # (sao/custom.js); other clients cannot reach NCALayer
-        raise SignatureError(gettext('kz_eds.msg_sign_in_web_client'))
-
-    @classmethod
-    def kz_eds_data(cls, records):
-        "Return {id: base64 of the content} for NCALayer to sign"
-        return {r.id: base64.b64encode(r.kz_eds_content()).decode()
-            for r in records}
-
-    @classmethod
-    def kz_eds_sign(cls, records, signatures):
+    def kz_eds_sign_button(cls, records, signatures=None):
         """Store the CMS signatures ({id: base64 CMS}) of the records made
-        by the official of the transaction with his own certificate"""
+        by the official of the transaction with his own certificate.
+
+        As a button: who may click it (its groups, else write access) may
+        sign, and not a signed document again."""
+        if signatures is None:
+            # The web client intercepts this button and asks NCALayer to
+            # sign (sao/custom.js); other clients cannot reach NCALayer
+            raise SignatureError(gettext('kz_eds.msg_sign_in_web_client'))
         pool = Pool()
         Signature = pool.get('kz.eds.signature')
         User = pool.get('res.user')
-        ModelAccess = pool.get('ir.model.access')
-        # Who may change the document may sign it
-        ModelAccess.check(cls.__name__, 'write')
         user = User(Transaction().user)
         signatures = {int(k): v for k, v in signatures.items()}
         to_create = []
@@ -167,6 +195,17 @@ class SignedMixin:
             Signature.create(to_create)
 
     @classmethod
+    def kz_eds_data(cls, records):
+        "Return {id: base64 of the content} for NCALayer to sign"
+        return {r.id: base64.b64encode(r.kz_eds_content()).decode()
+            for r in records}
+
+    @classmethod
+    def kz_eds_sign(cls, records, signatures):
+        "Store the CMS signatures ({id: base64 CMS}) of the records"
+        cls.kz_eds_sign_button(records, signatures=signatures)
+
+    @classmethod
     def copy(cls, records, default=None):
         default = default.copy() if default is not None else {}
         # A copy is a new, unsigned document
@@ -177,12 +216,40 @@ class SignedMixin:
     def check_modification(cls, mode, records, values=None, external=False):
         super().check_modification(
             mode, records, values=values, external=external)
+        if mode == 'write' and values is not None and (
+                set(values) <= cls._kz_eds_unsigned_fields()):
+            # The workflow goes on around the signed document
+            return
         if mode in {'write', 'delete'}:
             for record in records:
                 if record.kz_eds_signatures:
                     raise AccessError(gettext(
                             'kz_eds.msg_signed_document_readonly',
                             document=record.rec_name))
+
+
+class SignedLineMixin:
+    """A line of a signed document: part of its content, changed no more
+    once the document is signed"""
+    __slots__ = ()
+    # The Many2One to the signed document
+    _kz_eds_document = None
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        name = cls._kz_eds_document
+        documents = [getattr(r, name) for r in records]
+        if mode == 'write' and values and values.get(name):
+            # Nor moved to a signed document
+            Document = cls._fields[name].get_target()
+            documents.append(Document(values[name]))
+        for document in documents:
+            if document and document.kz_eds_signatures:
+                raise AccessError(gettext(
+                        'kz_eds.msg_signed_document_readonly',
+                        document=document.rec_name))
 
 
 class Signature(ModelSQL, ModelView):

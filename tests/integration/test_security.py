@@ -263,6 +263,8 @@ BUTTONS = {
         'answer_request': may(
             *AKIMATS, 'kazinvest', 'ministry', 'atameken'),
         },
+    # Signed by the authorized body only, not the administrator
+    'green_corridor.decision': {'kz_eds_sign_button': ['authorized']},
     'green_corridor.problem': {
         'resolve': may(*AKIMATS, 'authorized', 'taskforce'),
         'reopen': may('authorized', 'taskforce'),
@@ -290,7 +292,8 @@ BUTTONS = {
         **dict.fromkeys(['notify', 'start', 'submit_report', 'back_to_work',
                 'sign', 'refuse', 'declare_impossible', 'cancel',
                 'notify_commission', 'receive_report',
-                'communicate_results'], may(*DAMU_STAFF)),
+                'communicate_results', 'kz_eds_sign_button'],
+            may(*DAMU_STAFF)),
         **dict.fromkeys(['commission_extend', 'commission_terminate',
                 'commission_notified'], may('damu.commission',
                 'damu.manager')),
@@ -298,13 +301,14 @@ BUTTONS = {
     'damu.monitoring.deadline': {'complete': may(*DAMU_STAFF)},
     'damu.act': {
         'issue': may(*DAMU_STAFF),
-        # The click reaches NCALayer in sao; the signature needs write
-        # access to the act as well
+        # The click reaches NCALayer in sao; the signature is stored by
+        # the same button (kz_eds_sign)
         'kz_eds_sign_button': may(*DAMU_STAFF),
         },
     'damu.guarantee.report.filing': {'send': may(*DAMU_STAFF)},
     'damu.notice': {
-        **dict.fromkeys(['send', 'resend', 'forward'], may(*DAMU_STAFF)),
+        **dict.fromkeys(['send', 'resend', 'forward', 'kz_eds_sign_button'],
+            may(*DAMU_STAFF)),
         'acknowledge': BANKS,
         },
     'damu.bank.report.upload': dict.fromkeys(

@@ -4,58 +4,29 @@
 """Sign-in with an electronic digital signature against a test PKI made
 at test time: each refusal reason, a valid certificate, the throttle."""
 import base64
-import contextlib
 import json
-import shutil
-import tempfile
 
 from trytond.exceptions import LoginException, RateLimitException
 from trytond.modules.kz_base.tests.tools import config_option
 from trytond.modules.kz_eds.tests.pki import (
-    BIN_COMPANY, BIN_OTHER, IIN_EXPIRED, IIN_REVOKED, IIN_UNKNOWN, IIN_VALID,
-    TestPKI)
+    BIN_COMPANY, BIN_OTHER, IIN_EXPIRED, IIN_REVOKED, IIN_UNKNOWN, IIN_VALID)
+from trytond.modules.kz_eds.tests.tools import eds_configured, pki, sign
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-PKI = None
-PATHS = None
-DIRECTORY = None
+PKI = PATHS = None
 
 
 def setUpModule():
-    global PKI, PATHS, DIRECTORY
-    PKI = TestPKI()
-    DIRECTORY = tempfile.mkdtemp(prefix='kz-eds-pki-')
-    PATHS = PKI.write(DIRECTORY)
-
-
-def tearDownModule():
-    shutil.rmtree(DIRECTORY, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def eds_configured(**options):
-    "Sign-in by signature enabled with the test PKI as trusted roots"
-    values = {
-        ('session', 'authentications'): 'eds,password',
-        ('kz_eds', 'roots'): PATHS['roots'],
-        ('kz_eds', 'intermediates'): PATHS['intermediates'],
-        ('kz_eds', 'crl'): PATHS['crl'],
-        }
-    values.update({('kz_eds', k): v for k, v in options.items()})
-    with contextlib.ExitStack() as stack:
-        for (section, option), value in values.items():
-            stack.enter_context(config_option(section, option, value))
-        stack.enter_context(Transaction().set_context(
-                _request={'remote_addr': '198.51.100.7'}))
-        yield
+    global PKI, PATHS
+    PKI, PATHS = pki()
 
 
 class EDSTestCase(ModuleTestCase):
     "Test EDS sign-in and signed documents"
     module = 'kz_eds'
-    extras = ['kz_damu_monitoring']
+    extras = ['kz_damu_monitoring', 'kz_green_corridor']
 
     def create_user(self, login, iin, organization_bin=None):
         pool = Pool()
@@ -316,14 +287,6 @@ class EDSTestCase(ModuleTestCase):
         Act.issue([act])
         return act
 
-    def sign(self, record, certificate, content=None):
-        "Sign the record as NCALayer would and store the signature"
-        Model = record.__class__
-        if content is None:
-            content = base64.b64decode(Model.kz_eds_data([record])[record.id])
-        cms = base64.b64encode(certificate.sign(content, detached=True))
-        Model.kz_eds_sign([record], {str(record.id): cms.decode()})
-
     @with_transaction()
     def test_sign_refusal_act(self):
         "An Act of refusal is signed, verified and shown as signed"
@@ -331,7 +294,7 @@ class EDSTestCase(ModuleTestCase):
         Act = pool.get('damu.act')
         act = self.issued_refusal_act()
         with eds_configured():
-            self.sign(act, PKI.valid_signing)
+            sign(act, PKI.valid_signing)
             act = Act(act.id)
             self.assertTrue(act.kz_eds_signed)
             signature, = act.kz_eds_signatures
@@ -349,7 +312,7 @@ class EDSTestCase(ModuleTestCase):
         Act = pool.get('damu.act')
         act = self.issued_refusal_act()
         with eds_configured():
-            self.sign(act, PKI.valid_signing)
+            sign(act, PKI.valid_signing)
         with self.assertRaisesRegex(AccessError, 'signed'):
             Act.write([act], {'director': "Someone Else"})
         with self.assertRaisesRegex(AccessError, 'signed'):
@@ -367,7 +330,7 @@ class EDSTestCase(ModuleTestCase):
         self.assertNotEqual(content, tampered)
         with eds_configured():
             with self.assertRaisesRegex(SignatureError, 'not valid'):
-                self.sign(act, PKI.valid_signing, content=tampered)
+                sign(act, PKI.valid_signing, content=tampered)
         self.assertFalse(Act(act.id).kz_eds_signed)
 
     @with_transaction()
@@ -379,7 +342,7 @@ class EDSTestCase(ModuleTestCase):
         Signature = pool.get('kz.eds.signature')
         act = self.issued_refusal_act()
         with eds_configured():
-            self.sign(act, PKI.valid_signing)
+            sign(act, PKI.valid_signing)
             cursor = Transaction().connection.cursor()
             table = Act.__table__()
             cursor.execute(*table.update(
@@ -414,13 +377,13 @@ class EDSTestCase(ModuleTestCase):
                     'monitoring': act.monitoring.id, 'kind': 'impossibility'}])
         with eds_configured():
             with self.assertRaisesRegex(SignatureError, 'only once'):
-                self.sign(draft, PKI.valid_signing)
+                sign(draft, PKI.valid_signing)
             with self.assertRaisesRegex(SignatureError, 'IIN ' + IIN_REVOKED):
                 other = PKI.intermediate.issue(
                     'OTHER', IIN_REVOKED, purpose='signature')
-                self.sign(act, other)
+                sign(act, other)
             with self.assertRaisesRegex(SignatureError, 'may not be used'):
-                self.sign(act, PKI.valid)
+                sign(act, PKI.valid)
 
     @with_transaction()
     def test_signatures_not_writable(self):
@@ -430,7 +393,7 @@ class EDSTestCase(ModuleTestCase):
         Signature = pool.get('kz.eds.signature')
         act = self.issued_refusal_act()
         with eds_configured():
-            self.sign(act, PKI.valid_signing)
+            sign(act, PKI.valid_signing)
         signature, = Signature.search([])
         with Transaction().set_context(_check_access=True):
             for call in [
