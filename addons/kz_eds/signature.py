@@ -155,6 +155,9 @@ class SignedMixin:
         Signature = pool.get('kz.eds.signature')
         User = pool.get('res.user')
         user = User(Transaction().user)
+        # Only user administrators read IINs (kz_base's field access)
+        with without_check_access():
+            user_iin = User(user.id).iin
         signatures = {int(k): v for k, v in signatures.items()}
         to_create = []
         for record in records:
@@ -172,7 +175,7 @@ class SignedMixin:
                         'kz_eds.msg_signature_refused',
                         document=record.rec_name,
                         reason=User.kz_eds_refusal(error)))
-            if not user.iin or signer.iin != user.iin:
+            if not user_iin or signer.iin != user_iin:
                 raise SignatureError(gettext(
                         'kz_eds.msg_signature_other_person',
                         document=record.rec_name,
