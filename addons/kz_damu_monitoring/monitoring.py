@@ -15,6 +15,7 @@ from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.feedback import open_records
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.who import users_of, users_of_role
+from trytond.modules.kz_base.workflow import DraftDeleteMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -123,10 +124,13 @@ def _config():
     return Pool().get('kz.configuration')(1)
 
 
-class Monitoring(Workflow, ModelSQL, ModelView):
+class Monitoring(DraftDeleteMixin, Workflow, ModelSQL, ModelView):
     "Damu project monitoring"
     __name__ = 'damu.monitoring'
     __string__ = "Damu Project Monitoring"
+    _delete_states = {'draft', 'cancelled'}
+    _delete_message = 'kz_damu_monitoring.msg_monitoring_delete', 'monitoring'
+    _delete_error = MonitoringError
     _states = {'readonly': ~Eval('state').in_(['draft', 'notified'])}
 
     contract = fields.Many2One('damu.contract', "Contract", required=True,
@@ -627,18 +631,6 @@ class Monitoring(Workflow, ModelSQL, ModelView):
                         'kz_damu_monitoring.msg_monitoring_one_per_period',
                         monitoring=monitoring.rec_name,
                         other=others[0].rec_name))
-
-    @classmethod
-    def check_modification(cls, mode, monitorings, values=None,
-            external=False):
-        super().check_modification(
-            mode, monitorings, values=values, external=external)
-        if mode == 'delete':
-            for monitoring in monitorings:
-                if monitoring.state not in {'draft', 'cancelled'}:
-                    raise MonitoringError(gettext(
-                            'kz_damu_monitoring.msg_monitoring_delete',
-                            monitoring=monitoring.rec_name))
 
     @classmethod
     def on_modification(cls, mode, monitorings, field_names=None):
