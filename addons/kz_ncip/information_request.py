@@ -10,7 +10,7 @@ from trytond.modules.kz_base.tools import not_in_groups
 from trytond.modules.kz_base.who import (
     user_organization, users_of, users_of_kind)
 from trytond.modules.kz_base.workflow import DraftDeleteMixin
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
@@ -213,15 +213,3 @@ class InformationRequest(
                     request=request.rec_name),
                 [request])
 
-
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'kz.configuration'
-    information_request_days = fields.Integer(
-        "Information Request Days", required=True,
-        domain=[('information_request_days', '>', 0)],
-        help="Working days a front office has to answer an investor's "
-        "request for information (N§12.7, 16.5).")
-
-    @classmethod
-    def default_information_request_days(cls):
-        return 5

@@ -13,7 +13,7 @@ from trytond.modules.kz_base.tools import not_in_groups
 from trytond.modules.kz_base.who import (
     user_organization, users_of, users_of_kind)
 from trytond.modules.kz_base.workflow import DraftDeleteMixin
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
@@ -436,16 +436,3 @@ class InvestmentProgrammeLine(ModelSQL, ModelView):
                             'kz_ncip.msg_programme_modify_draft',
                             programme=programme.rec_name))
 
-
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'kz.configuration'
-    regional_programme_day = fields.Integer(
-        "Regional Programme Day", required=True,
-        domain=[('regional_programme_day', '>=', 1),
-            ('regional_programme_day', '<=', 31)],
-        help="Akimats form or update the regional investment programme of "
-        "a year by this day of January of that year (N§5-2.16).")
-
-    @classmethod
-    def default_regional_programme_day(cls):
-        return 15
