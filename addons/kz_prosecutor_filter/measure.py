@@ -8,7 +8,7 @@ from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.tools import not_in_groups
 from trytond.modules.kz_base.who import user_organization_id, users_of
 from trytond.modules.kz_base.workflow import DraftDeleteMixin
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import without_check_access
 
@@ -399,12 +399,3 @@ class Measure(
     @Workflow.transition('rejected')
     def _reject(cls, measures):
         pass
-
-
-class Project(metaclass=PoolMeta):
-    __name__ = 'ncip.project'
-    restrictive_measures = fields.One2Many(
-        'prosecutor.measure', 'project', "Restrictive Measures",
-        readonly=True, filter=[('state', '=', 'approved')],
-        help="The restrictive measures approved by the prosecutor's office "
-        "and in effect.")
