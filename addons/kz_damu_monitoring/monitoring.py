@@ -21,6 +21,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import MonitoringError
+from .notice import DocumentReport
 
 # Annex 1 (subsidy), Annex 2 (guarantee), Annex 3 (grant)
 DOCUMENTS = [
@@ -1097,6 +1098,11 @@ class Monitoring(DraftDeleteMixin, Workflow, ModelSQL, ModelView):
                     'end_date': end,
                     'officer': None,
                     } for c in contracts])
+
+
+class MonitoringReport(DocumentReport):
+    "Monitoring report of one project (D§38)"
+    __name__ = 'damu.monitoring.report'
 
 
 class MonitoringDocument(ModelSQL, ModelView):
