@@ -19,10 +19,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
 
 @contextmanager
 def as_user(user):
-    """Act as the user in the block, with access rights, record rules and
-    button access checked as in a client call"""
+    """Act as the user (a record or an id) in the block, with access rights,
+    record rules and button access checked as in a client call"""
     from trytond.transaction import Transaction, check_access
-    with Transaction().set_user(user.id), check_access():
+    with Transaction().set_user(getattr(user, 'id', user)), check_access():
         yield
 
 
