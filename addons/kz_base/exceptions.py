@@ -39,3 +39,7 @@ class ClientWriteError(AccessError):
 
 class ReportConversionError(UserError):
     pass
+
+
+class DeleteError(UserError):
+    pass

@@ -16,6 +16,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import DecisionRequestError
+from .workflow import DraftDeleteMixin
 
 REQUEST_STATES = [
     ('draft', "Draft"),
@@ -25,8 +26,10 @@ REQUEST_STATES = [
     ]
 
 
-class DecisionRequestMixin:
+class DecisionRequestMixin(DraftDeleteMixin):
     __slots__ = ()
+    _delete_message = 'kz_base.msg_decision_request_delete', 'request'
+    _delete_error = DecisionRequestError
     decision_note = fields.Text(
         "Decision Note", states={'readonly': Eval('state') != 'requested'},
         help="Required to refuse.")
@@ -62,17 +65,6 @@ class DecisionRequestMixin:
     @classmethod
     def default_state(cls):
         return 'draft'
-
-    @classmethod
-    def check_modification(cls, mode, requests, values=None, external=False):
-        super().check_modification(
-            mode, requests, values=values, external=external)
-        if mode == 'delete':
-            for request in requests:
-                if request.state != 'draft':
-                    raise DecisionRequestError(gettext(
-                            'kz_base.msg_decision_request_delete',
-                            request=request.rec_name))
 
     @classmethod
     @ModelView.button

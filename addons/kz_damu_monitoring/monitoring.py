@@ -15,11 +15,13 @@ from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.feedback import open_records
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.who import users_of, users_of_role
+from trytond.modules.kz_base.workflow import DraftDeleteMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import MonitoringError
+from .notice import DocumentReport
 
 # Annex 1 (subsidy), Annex 2 (guarantee), Annex 3 (grant)
 DOCUMENTS = [
@@ -123,10 +125,13 @@ def _config():
     return Pool().get('kz.configuration')(1)
 
 
-class Monitoring(Workflow, ModelSQL, ModelView):
+class Monitoring(DraftDeleteMixin, Workflow, ModelSQL, ModelView):
     "Damu project monitoring"
     __name__ = 'damu.monitoring'
     __string__ = "Damu Project Monitoring"
+    _delete_states = {'draft', 'cancelled'}
+    _delete_message = 'kz_damu_monitoring.msg_monitoring_delete', 'monitoring'
+    _delete_error = MonitoringError
     _states = {'readonly': ~Eval('state').in_(['draft', 'notified'])}
 
     contract = fields.Many2One('damu.contract', "Contract", required=True,
@@ -629,18 +634,6 @@ class Monitoring(Workflow, ModelSQL, ModelView):
                         other=others[0].rec_name))
 
     @classmethod
-    def check_modification(cls, mode, monitorings, values=None,
-            external=False):
-        super().check_modification(
-            mode, monitorings, values=values, external=external)
-        if mode == 'delete':
-            for monitoring in monitorings:
-                if monitoring.state not in {'draft', 'cancelled'}:
-                    raise MonitoringError(gettext(
-                            'kz_damu_monitoring.msg_monitoring_delete',
-                            monitoring=monitoring.rec_name))
-
-    @classmethod
     def on_modification(cls, mode, monitorings, field_names=None):
         super().on_modification(mode, monitorings, field_names=field_names)
         if mode == 'create':
@@ -1105,6 +1098,11 @@ class Monitoring(Workflow, ModelSQL, ModelView):
                     'end_date': end,
                     'officer': None,
                     } for c in contracts])
+
+
+class MonitoringReport(DocumentReport):
+    "Monitoring report of one project (D§38)"
+    __name__ = 'damu.monitoring.report'
 
 
 class MonitoringDocument(ModelSQL, ModelView):

@@ -374,11 +374,6 @@ class NoticeReport(DocumentReport):
     __name__ = 'damu.notice'
 
 
-class MonitoringReport(DocumentReport):
-    "Monitoring report of one project (D§38)"
-    __name__ = 'damu.monitoring.report'
-
-
 def _formatter():
     "Return a function formatting dates and amounts, blanks when empty"
     Lang = Pool().get('ir.lang')

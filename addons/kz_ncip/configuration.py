@@ -181,14 +181,91 @@ class Configuration(metaclass=PoolMeta):
     def default_consolidated_report_day(cls):
         return 20
 
+    # Module 2: the roadmap template
+    roadmap_template = fields.Many2One(
+        'ncip.roadmap.template', "Roadmap Template", ondelete='RESTRICT',
+        help="The template that pre-fills the roadmap of a project when "
+        "the akimat forms it.")
+
+    # Investment programmes
+    regional_programme_day = fields.Integer(
+        "Regional Programme Day", required=True,
+        domain=[('regional_programme_day', '>=', 1),
+            ('regional_programme_day', '<=', 31)],
+        help="Akimats form or update the regional investment programme of "
+        "a year by this day of January of that year (N§5-2.16).")
+
+    @classmethod
+    def default_regional_programme_day(cls):
+        return 15
+
+    # Investment Council
+    no_progress_days = fields.Integer(
+        "No Progress Days", required=True,
+        domain=[('no_progress_days', '>', 0)],
+        help="A project being implemented with no change of its state or "
+        "its roadmap for more than this many calendar days is listed "
+        "without progress for the Investment Council (N§7.2). The rules "
+        "set no period: 90 days is the platform's default.")
+
+    @classmethod
+    def default_no_progress_days(cls):
+        return 90
+
+    # Country programme updates
+    country_programme_update_day = fields.Integer(
+        "Country Programme Update Day", required=True,
+        domain=[('country_programme_update_day', '>=', 1),
+            ('country_programme_update_day', '<=', 31)],
+        help="Foreign offices update their country investment programme "
+        "by this day of the month after each quarter (N§15.2).")
+
+    @classmethod
+    def default_country_programme_update_day(cls):
+        return 15
+
+    # Investor information requests
+    information_request_days = fields.Integer(
+        "Information Request Days", required=True,
+        domain=[('information_request_days', '>', 0)],
+        help="Working days a front office has to answer an investor's "
+        "request for information (N§12.7, 16.5).")
+
+    @classmethod
+    def default_information_request_days(cls):
+        return 5
+
+    # Monitoring plan
+    monitoring_plan_revision_months = fields.Integer(
+        "Monitoring Plan Revision Months", required=True,
+        domain=[('monitoring_plan_revision_months', '>=', 1),
+            ('monitoring_plan_revision_months', '<=', 12)],
+        help="The monitoring plan is revised at least once a year "
+        "(Annex 2 §8): the next revision is due this many months after "
+        "the last recorded one.")
+
+    @classmethod
+    def default_monitoring_plan_revision_months(cls):
+        return 12
+
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
-        "A new threshold moves the projects between pools"
+        """A new threshold moves the projects between pools, a new period
+        of revision the due date of the pending monitoring plan revisions"""
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        Revision = pool.get('ncip.monitoring.plan.revision')
         super().on_modification(mode, records, field_names=field_names)
-        if mode in {'create', 'write'} and (
-                field_names is None or 'national_pool_mrp' in field_names):
-            Project = Pool().get('ncip.project')
+        if mode not in {'create', 'write'}:
+            return
+        pools, revisions = (field_names is None or name in field_names
+            for name in ['national_pool_mrp',
+                'monitoring_plan_revision_months'])
+        if pools or revisions:
             # ModelSingleton clears the cached values only after the write
             invalidate_records(cls.__name__)
+        if pools:
             with without_check_access():
                 Project.recompute_pools()
+        if revisions:
+            Revision.recompute_deadlines()

@@ -340,21 +340,6 @@ class Project(metaclass=PoolMeta):
             }
 
 
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'kz.configuration'
-    no_progress_days = fields.Integer(
-        "No Progress Days", required=True,
-        domain=[('no_progress_days', '>', 0)],
-        help="A project being implemented with no change of its state or "
-        "its roadmap for more than this many calendar days is listed "
-        "without progress for the Investment Council (N§7.2). The rules "
-        "set no period: 90 days is the platform's default.")
-
-    @classmethod
-    def default_no_progress_days(cls):
-        return 90
-
-
 class Task(metaclass=PoolMeta):
     __name__ = 'ncip.roadmap.task'
 

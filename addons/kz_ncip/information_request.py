@@ -9,7 +9,8 @@ from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.tools import not_in_groups
 from trytond.modules.kz_base.who import (
     user_organization, users_of, users_of_kind)
-from trytond.pool import Pool, PoolMeta
+from trytond.modules.kz_base.workflow import DraftDeleteMixin
+from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
@@ -24,13 +25,16 @@ ANSWERING_GROUPS = ['group_regional_front_office',
     'group_national_chamber', 'group_kz_admin']
 
 
-class InformationRequest(DeadlineMixin, Workflow, ModelSQL, ModelView):
+class InformationRequest(
+        DraftDeleteMixin, DeadlineMixin, Workflow, ModelSQL, ModelView):
     "Investor information request"
     __name__ = 'ncip.information.request'
     __string__ = "Investor Information Request"
     _rec_name = 'subject'
     _deadline_fields = {'submitted_date', 'state'}
     _deadline_states = ('submitted',)
+    _delete_message = 'kz_ncip.msg_information_request_delete', 'request'
+    _delete_error = InformationRequestError
     _states = {'readonly': Eval('state') != 'draft'}
 
     investor = fields.Many2One(
@@ -157,17 +161,6 @@ class InformationRequest(DeadlineMixin, Workflow, ModelSQL, ModelView):
                     ]))
 
     @classmethod
-    def check_modification(cls, mode, requests, values=None, external=False):
-        super().check_modification(
-            mode, requests, values=values, external=external)
-        if mode == 'delete':
-            for request in requests:
-                if request.state != 'draft':
-                    raise InformationRequestError(gettext(
-                            'kz_ncip.msg_information_request_delete',
-                            request=request.rec_name))
-
-    @classmethod
     @ModelView.button
     @Workflow.transition('submitted')
     def submit(cls, requests):
@@ -220,15 +213,3 @@ class InformationRequest(DeadlineMixin, Workflow, ModelSQL, ModelView):
                     request=request.rec_name),
                 [request])
 
-
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'kz.configuration'
-    information_request_days = fields.Integer(
-        "Information Request Days", required=True,
-        domain=[('information_request_days', '>', 0)],
-        help="Working days a front office has to answer an investor's "
-        "request for information (N§12.7, 16.5).")
-
-    @classmethod
-    def default_information_request_days(cls):
-        return 5

@@ -10,6 +10,7 @@ from trytond.modules.kz_base.feedback import done, open_records
 from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.who import (
     acts_for, user_organization, users_of, users_of_kind)
+from trytond.modules.kz_base.workflow import DraftDeleteMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -29,7 +30,8 @@ PASSPORT_FIELDS = ['investor', 'region', 'akimat', 'industry', 'cost',
 
 
 class Initiative(
-        ChatMixin, DeadlineMixin, Workflow, ModelSQL, ModelView):
+        ChatMixin, DraftDeleteMixin, DeadlineMixin, Workflow, ModelSQL,
+        ModelView):
     "Investment initiative"
     __name__ = 'ncip.initiative'
     __string__ = "Initiative"
@@ -37,6 +39,8 @@ class Initiative(
     _deadline_fields = {'state', 'visit_date', 'handed_date', 'extended',
         'extension_days'}
     _deadline_states = ('draft', 'handed', 'assigned')
+    _delete_message = 'kz_ncip.msg_initiative_delete_draft', 'initiative'
+    _delete_error = InitiativeError
 
     _initiator = {
         'readonly': ~Eval('state').in_(['draft', 'returned']),
@@ -325,13 +329,7 @@ class Initiative(
             external=False):
         super().check_modification(
             mode, initiatives, values=values, external=external)
-        if mode == 'delete':
-            for initiative in initiatives:
-                if initiative.state != 'draft':
-                    raise InitiativeError(gettext(
-                            'kz_ncip.msg_initiative_delete_draft',
-                            initiative=initiative.rec_name))
-        elif mode == 'write' and external and set(values) - {'comments'}:
+        if mode == 'write' and external and set(values) - {'comments'}:
             # Once handed over the initiative is the akimat's (N§40): the
             # initiator's users follow it and discuss it, they do not edit it
             for initiative in initiatives:

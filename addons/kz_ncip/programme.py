@@ -12,7 +12,8 @@ from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.tools import not_in_groups
 from trytond.modules.kz_base.who import (
     user_organization, users_of, users_of_kind)
-from trytond.pool import Pool, PoolMeta
+from trytond.modules.kz_base.workflow import DraftDeleteMixin
+from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
@@ -36,13 +37,16 @@ WORKFLOW_FIELDS = {'state', 'submitted_by', 'submitted_date', 'approved_by',
     'approved_date'}
 
 
-class InvestmentProgramme(DeadlineMixin, Workflow, ModelSQL, ModelView):
+class InvestmentProgramme(
+        DraftDeleteMixin, DeadlineMixin, Workflow, ModelSQL, ModelView):
     "Investment programme"
     __name__ = 'ncip.investment.programme'
     __string__ = "Investment Programme"
     _rec_name = 'name'
     _deadline_fields = {'kind', 'year', 'state'}
     _deadline_states = ('draft',)
+    _delete_message = 'kz_ncip.msg_programme_delete_draft', 'programme'
+    _delete_error = ProgrammeError
     _states = {'readonly': Eval('state') != 'draft'}
 
     kind = fields.Selection(
@@ -256,12 +260,6 @@ class InvestmentProgramme(DeadlineMixin, Workflow, ModelSQL, ModelView):
             cls, mode, programmes, values=None, external=False):
         super().check_modification(
             mode, programmes, values=values, external=external)
-        if mode == 'delete':
-            for programme in programmes:
-                if programme.state != 'draft':
-                    raise ProgrammeError(gettext(
-                            'kz_ncip.msg_programme_delete_draft',
-                            programme=programme.rec_name))
         if not external:
             return
         if mode == 'create':
@@ -438,16 +436,3 @@ class InvestmentProgrammeLine(ModelSQL, ModelView):
                             'kz_ncip.msg_programme_modify_draft',
                             programme=programme.rec_name))
 
-
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'kz.configuration'
-    regional_programme_day = fields.Integer(
-        "Regional Programme Day", required=True,
-        domain=[('regional_programme_day', '>=', 1),
-            ('regional_programme_day', '<=', 31)],
-        help="Akimats form or update the regional investment programme of "
-        "a year by this day of January of that year (N§5-2.16).")
-
-    @classmethod
-    def default_regional_programme_day(cls):
-        return 15

@@ -212,16 +212,3 @@ class Programme(metaclass=PoolMeta):
         help="A country programme is updated in the platform by the 15th "
         "of the month after each quarter (N§15.2).")
 
-
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'kz.configuration'
-    country_programme_update_day = fields.Integer(
-        "Country Programme Update Day", required=True,
-        domain=[('country_programme_update_day', '>=', 1),
-            ('country_programme_update_day', '<=', 31)],
-        help="Foreign offices update their country investment programme "
-        "by this day of the month after each quarter (N§15.2).")
-
-    @classmethod
-    def default_country_programme_update_day(cls):
-        return 15

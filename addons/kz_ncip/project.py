@@ -19,6 +19,7 @@ from trytond.modules.kz_base.notification import notify_users
 from trytond.modules.kz_base.tools import not_in_groups
 from trytond.modules.kz_base.who import (
     user_organization_id, users_of, users_of_kind)
+from trytond.modules.kz_base.workflow import DraftDeleteMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
@@ -70,8 +71,8 @@ LOGGED_FIELDS = ['cost', 'investment_contract', 'contract_start',
 
 
 class Project(
-        ApprovalMixin, BINMixin, DeadlineMixin, Workflow, ModelSQL,
-        ModelView):
+        ApprovalMixin, BINMixin, DraftDeleteMixin, DeadlineMixin, Workflow,
+        ModelSQL, ModelView):
     "Investment project"
     __name__ = 'ncip.project'
     __string__ = "Investment Project"
@@ -79,6 +80,10 @@ class Project(
     _deadline_fields = {'passport_date', 'state', 'roadmap_date',
         'submission_date', 'rejection_date'}
     _deadline_states = ('passport', 'roadmap', 'approval')
+    # The passport is the project's draft
+    _delete_states = {'passport'}
+    _delete_message = 'kz_ncip.msg_project_delete_passport', 'project'
+    _delete_error = ProjectError
 
     _states = {
         'readonly': ~Eval('state').in_(['passport', 'roadmap']),
@@ -477,12 +482,6 @@ class Project(
         Change = pool.get('ncip.project.change')
         super().check_modification(
             mode, projects, values=values, external=external)
-        if mode == 'delete':
-            for project in projects:
-                if project.state != 'passport':
-                    raise ProjectError(gettext(
-                            'kz_ncip.msg_project_delete_passport',
-                            project=project.rec_name))
         if mode == 'write' and external:
             changed = [f for f in CHANGE_FIELDS if f in values]
             for project in projects:

@@ -117,14 +117,6 @@ class TemplateLine(sequence_ordered(), ModelSQL, ModelView):
             return organizations[0] if organizations else None
 
 
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'kz.configuration'
-    roadmap_template = fields.Many2One(
-        'ncip.roadmap.template', "Roadmap Template", ondelete='RESTRICT',
-        help="The template that pre-fills the roadmap of a project when "
-        "the akimat forms it.")
-
-
 class Project(metaclass=PoolMeta):
     __name__ = 'ncip.project'
     roadmap_template = fields.Many2One(

@@ -7,7 +7,8 @@ from trytond.modules.kz_base.approval import ApprovalMixin
 from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.tools import not_in_groups
 from trytond.modules.kz_base.who import user_organization_id, users_of
-from trytond.pool import Pool, PoolMeta
+from trytond.modules.kz_base.workflow import DraftDeleteMixin
+from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import without_check_access
 
@@ -43,7 +44,8 @@ PROSECUTOR_GROUPS = ('group_prosecutor', 'group_general_prosecutor')
 
 
 class Measure(
-        ApprovalMixin, DeadlineMixin, Workflow, ModelSQL, ModelView):
+        ApprovalMixin, DraftDeleteMixin, DeadlineMixin, Workflow, ModelSQL,
+        ModelView):
     """Restrictive measure
 
     The draft act of a state body against an investor; it takes effect only
@@ -53,6 +55,9 @@ class Measure(
     _rec_name = 'number'
     _deadline_fields = {'submitted_date', 'state'}
     _deadline_states = ('submitted',)
+    _delete_states = {'draft', 'returned'}
+    _delete_message = 'kz_prosecutor_filter.msg_measure_delete', 'measure'
+    _delete_error = MeasureError
 
     _states = {
         'readonly': ~Eval('state').in_(['draft', 'returned']),
@@ -310,17 +315,6 @@ class Measure(
                 cls.write(*to_write)
 
     @classmethod
-    def check_modification(cls, mode, measures, values=None, external=False):
-        super().check_modification(
-            mode, measures, values=values, external=external)
-        if mode == 'delete':
-            for measure in measures:
-                if measure.state not in {'draft', 'returned'}:
-                    raise MeasureError(gettext(
-                            'kz_prosecutor_filter.msg_measure_delete',
-                            measure=measure.rec_name))
-
-    @classmethod
     def _check_decider(cls, measures):
         for measure in measures:
             if not any(a.state == 'pending' and a.user_is_approver()
@@ -405,12 +399,3 @@ class Measure(
     @Workflow.transition('rejected')
     def _reject(cls, measures):
         pass
-
-
-class Project(metaclass=PoolMeta):
-    __name__ = 'ncip.project'
-    restrictive_measures = fields.One2Many(
-        'prosecutor.measure', 'project', "Restrictive Measures",
-        readonly=True, filter=[('state', '=', 'approved')],
-        help="The restrictive measures approved by the prosecutor's office "
-        "and in effect.")

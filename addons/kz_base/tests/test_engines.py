@@ -1,11 +1,12 @@
 # This file is part of the KZ Investment Platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
-"Test-only models of the deadline and approval engines"
+"Test-only models of the engines: deadline, approval, requests, deletion"
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.kz_base.approval import ApprovalMixin
 from trytond.modules.kz_base.deadline import DeadlineMixin
 from trytond.modules.kz_base.request import DecisionRequestMixin
+from trytond.modules.kz_base.workflow import DraftDeleteMixin
 
 
 class TestDeadline(DeadlineMixin, ModelSQL, ModelView):
@@ -94,3 +95,15 @@ class TestDecisionRequest(
         # No ir.model.button for a test-only model; the tests call the
         # transitions directly as root.
         cls._buttons.clear()
+
+
+class TestDraftDelete(DraftDeleteMixin, Workflow, ModelSQL):
+    "Test Draft Delete"
+    __name__ = 'kz.test.draft_delete'
+    name = fields.Char("Name")
+    state = fields.Selection([
+            ('draft', "Draft"), ('done', "Done")], "State")
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'

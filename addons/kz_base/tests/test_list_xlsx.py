@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.kz_base.service import TooManyRecords
+from trytond.modules.kz_base.tests.tools import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -221,8 +222,7 @@ class ListXlsxTestCase(unittest.TestCase):
                     }])
         Rule._domain_get_cache.clear()
         user, = User.create([{'name': "Clerk", 'login': 'clerk'}])
-        with Transaction().set_user(user.id), \
-                Transaction().set_context(_check_access=True):
+        with as_user(user):
             with self.assertRaises(AccessError):
                 self.export(records)
             listed = TestList.search([])

@@ -9,8 +9,8 @@ from trytond.model.exceptions import (
     DomainValidationError, SQLConstraintError)
 from trytond.modules.kz_base import identifier
 from trytond.modules.kz_base.exceptions import (
-    ApprovalError, DeadlineError, DecisionRequestError, InvalidBIN,
-    MissingMRP)
+    ApprovalError, DeadlineError, DecisionRequestError, DeleteError,
+    InvalidBIN, MissingMRP)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -874,6 +874,22 @@ class KzBaseTestCase(ModuleTestCase):
         record, = TestApproval.create([{'name': "Empty"}])
         with self.assertRaises(ApprovalError):
             TestApproval.request_approval([record])
+
+    @with_transaction()
+    def test_draft_delete(self):
+        "A record is deleted only in its draft states, else it is named"
+        TestDraftDelete = Pool().get('kz.test.draft_delete')
+        draft, done = TestDraftDelete.create([
+                {'name': "Kept"}, {'name': "Sent", 'state': 'done'}])
+        with self.assertRaisesRegex(DeleteError, 'Sent'):
+            TestDraftDelete.delete([draft, done])
+        self.assertEqual(TestDraftDelete.search([], count=True), 2)
+        TestDraftDelete.delete([draft])
+        self.assertEqual(TestDraftDelete.search([]), [done])
+        # A model widens its draft states
+        with patch.object(TestDraftDelete, '_delete_states', {'done'}):
+            TestDraftDelete.delete([done])
+        self.assertEqual(TestDraftDelete.search([], count=True), 0)
 
     @with_transaction()
     def test_decision_request(self):

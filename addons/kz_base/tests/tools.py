@@ -1,9 +1,9 @@
 # This file is part of the KZ Investment Platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
-"""Helpers of the tests of every addon: acting as a user, a fixed today,
-the text of a PDF (pdftotext) and the seed files the forms are checked
-against."""
+"""Helpers of the tests of every addon: a user of a role and acting as
+them, a fixed today, the text of a PDF (pdftotext) and the seed files the
+forms are checked against."""
 import importlib
 import os
 import subprocess
@@ -19,11 +19,38 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
 
 @contextmanager
 def as_user(user):
-    """Act as the user in the block, with access rights, record rules and
-    button access checked as in a client call"""
+    """Act as the user (a record or an id) in the block, with access rights,
+    record rules and button access checked as in a client call"""
     from trytond.transaction import Transaction, check_access
-    with Transaction().set_user(user.id), check_access():
+    with Transaction().set_user(getattr(user, 'id', user)), check_access():
         yield
+
+
+def create_user(login, group, organization=None, name=None, **values):
+    """Create a user of the organization in the group (an XML id of
+    kz_base, or module.id), named after the login unless named, with the
+    other values"""
+    from trytond.pool import Pool
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    module, _, group = group.rpartition('.')
+    user, = User.create([{
+                'name': name or login, 'login': login,
+                'kz_organization': organization.id if organization else None,
+                'groups': [('add', [
+                            ModelData.get_id(module or 'kz_base', group)])],
+                **values,
+                }])
+    return user
+
+
+def region(code):
+    "Return the region (kz.region) of the code"
+    from trytond.pool import Pool
+    Region = Pool().get('kz.region')
+    region, = Region.search([('code', '=', code)])
+    return region
 
 
 def today(date):

@@ -17,6 +17,7 @@ import unittest
 from decimal import Decimal
 from unittest.mock import patch
 
+from trytond.modules.kz_base.tests.tools import as_user, create_user
 from trytond.modules.kz_damu_monitoring import annex4, bank_report
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -59,19 +60,13 @@ class Annex4QueueTestCase(unittest.TestCase):
         Organization = pool.get('kz.organization')
         Region = pool.get('kz.region')
         Contract = pool.get('damu.contract')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         astana, = Region.search([('code', '=', '710000000')])
         bank, = Organization.create([{'name': "Queue Bank", 'kind': 'bank'}])
         orgs = {'halyk': bank, 'astana': astana}
         Contract.create([contract_values(orgs, f'Q-{i}',
                     entrepreneur_bin=BINS[i % 3]) for i in range(6)])
-        user, = User.create([{
-                    'login': 'queue.bank', 'name': "Queue Bank User",
-                    'kz_organization': bank.id,
-                    'groups': [('add', [
-                                ModelData.get_id('kz_base', 'group_bank')])],
-                    }])
+        user = create_user(
+            'queue.bank', 'group_bank', bank, name="Queue Bank User")
         Transaction().commit()
         cls.bank_id, cls.user_id = bank.id, user.id
 
@@ -179,8 +174,7 @@ class Annex4QueueTestCase(unittest.TestCase):
         self.assertEqual(self._debt('Q-2'), before)
 
         # The bank chooses to import the valid rows: queued again
-        with Transaction().set_user(self.user_id), \
-                Transaction().set_context(_check_access=True):
+        with as_user(self.user_id):
             Upload.import_valid_rows([upload])
         refresh()
         upload = Upload(upload.id)
@@ -202,8 +196,7 @@ class Annex4QueueTestCase(unittest.TestCase):
         rows = [annex4_row('Q-4', BINS[1], outstanding=4444)]
 
         upload = self._submit(rows)
-        with Transaction().set_user(self.user_id), \
-                Transaction().set_context(_check_access=True):
+        with as_user(self.user_id):
             Upload.cancel([upload])
         refresh()
         upload = self._run(Upload(upload.id))

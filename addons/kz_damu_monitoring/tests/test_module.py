@@ -16,7 +16,8 @@ from trytond.model.exceptions import (
 from trytond.modules.kz_base import deadline as deadline_module
 from trytond.modules.kz_base.exceptions import InvalidBIN, UploadError
 from trytond.modules.kz_base.tests.tools import (
-    first_column_links, pdf_text as raw_pdf_text, today)
+    as_user, create_user, first_column_links, pdf_text as raw_pdf_text,
+    today)
 from trytond.modules.kz_damu_monitoring import annex4
 from trytond.modules.kz_damu_monitoring.exceptions import (
     ContractValidationError, ImportBankAccessError, ImportFileError,
@@ -46,19 +47,6 @@ def annex4_row(number, bin_, outstanding='1000', overdue='0', days=0,
 class DamuMonitoringTestCase(ModuleTestCase):
     "Test kz_damu_monitoring module"
     module = 'kz_damu_monitoring'
-
-    def _user(self, login, group_xml_ids, organization=None):
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        groups = [ModelData.get_id(*x.split('.')) for x in group_xml_ids]
-        user, = User.create([{
-                    'login': login, 'name': login,
-                    'kz_organization': organization.id if organization
-                    else None,
-                    'groups': [('add', groups)],
-                    }])
-        return user
 
     def _contracts(self, orgs, *values):
         Contract = Pool().get('damu.contract')
@@ -788,17 +776,15 @@ class DamuMonitoringTestCase(ModuleTestCase):
         Report.create([
                 {'bank': orgs['halyk'].id, 'period': dt.date(2025, 3, 1)},
                 {'bank': orgs['bcc'].id, 'period': dt.date(2025, 3, 1)}])
-        bank = self._user('bank', ['kz_base.group_bank'], orgs['halyk'])
-        officer = self._user('officer', ['kz_base.group_damu_officer'])
-        coordinator = self._user('coordinator',
-            ['kz_damu_monitoring.group_regional_coordinator'],
+        bank = create_user('bank', 'kz_base.group_bank', orgs['halyk'])
+        officer = create_user('officer', 'kz_base.group_damu_officer')
+        coordinator = create_user('coordinator',
+            'kz_damu_monitoring.group_regional_coordinator',
             orgs['grantor'])
-        commission = self._user('commission',
-            ['kz_damu_monitoring.group_competition_commission'])
-        nobody = self._user('nobody', ['kz_base.group_kz_user'])
-        transaction = Transaction()
-        with transaction.set_user(bank.id), transaction.set_context(
-                _check_access=True):
+        commission = create_user('commission',
+            'kz_damu_monitoring.group_competition_commission')
+        nobody = create_user('nobody', 'kz_base.group_kz_user')
+        with as_user(bank):
             self.assertEqual(Contract.search([('kind', '=', 'subsidy')]),
                 [halyk_c])
             self.assertEqual(
@@ -824,8 +810,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
         self.assertEqual(guarantee_c.principal_overdue_days, 3)
         self.assertEqual([m.origin for m in guarantee_c.monitorings],
             ['overdue'])
-        with transaction.set_user(officer.id), transaction.set_context(
-                _check_access=True):
+        with as_user(officer):
             self.assertEqual(len(Contract.search([])), 4)
             Contract.write([Contract(bcc_c.id)], {'entrepreneur': "Renamed"})
             plan, = Plan.create([{'name': "2026", 'year': 2026,
@@ -834,20 +819,17 @@ class DamuMonitoringTestCase(ModuleTestCase):
             Plan.select_projects([plan])
             with self.assertRaises(UserError):
                 Plan.approve([plan])
-        with transaction.set_user(coordinator.id), transaction.set_context(
-                _check_access=True):
+        with as_user(coordinator):
             self.assertEqual(set(Contract.search([])),
                 {halyk_c, grant_c, guarantee_c})
-        with transaction.set_user(commission.id), transaction.set_context(
-                _check_access=True):
+        with as_user(commission):
             self.assertEqual(Contract.search([]), [grant_c])
             monitorings = Monitoring.search([])
             self.assertEqual({m.contract for m in monitorings}, {grant_c})
             monitoring = monitorings[0]
             with self.assertRaises(UserError):
                 Monitoring.notify([monitoring])
-        with transaction.set_user(nobody.id), transaction.set_context(
-                _check_access=True):
+        with as_user(nobody):
             with self.assertRaises(AccessError):
                 Contract.search([])
             with self.assertRaises(AccessError):
@@ -885,10 +867,10 @@ class DamuMonitoringTestCase(ModuleTestCase):
             {'number': 'G-2', 'kind': 'guarantee', 'sub_kind': 'individual',
                 'guarantee_amount': Decimal(1000), 'bank': orgs['bcc'].id,
                 'entrepreneur_bin': BINS[1]})
-        bank = self._user('bank', ['kz_base.group_bank'], orgs['halyk'])
-        officer = self._user('officer', ['kz_base.group_damu_officer'])
-        coordinator = self._user('coordinator',
-            ['kz_damu_monitoring.group_regional_coordinator'],
+        bank = create_user('bank', 'kz_base.group_bank', orgs['halyk'])
+        officer = create_user('officer', 'kz_base.group_damu_officer')
+        coordinator = create_user('coordinator',
+            'kz_damu_monitoring.group_regional_coordinator',
             orgs['grantor'])
         bcc_data = annex4.write_xlsx([annex4_row('G-2', BINS[1],
                     outstanding=5000, overdue=100, days=3)])
@@ -935,8 +917,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
             self.assertEqual(view['defaults']['imported'], 1)
         self.assertEqual(halyk_c.outstanding_debt, Decimal(7000))
         # A Damu officer imports the report of any bank
-        with transaction.set_user(officer.id), transaction.set_context(
-                _check_access=True):
+        with as_user(officer):
             session_id, _, _ = Wizard.create()
             defaults = Wizard.execute(session_id, {}, 'start')['view'][
                 'defaults']
@@ -958,16 +939,14 @@ class DamuMonitoringTestCase(ModuleTestCase):
         orgs = setup_orgs()
         contract, _ = self._contracts(orgs, {'number': 'S-1'},
             {'number': 'S-2', 'bank': orgs['bcc'].id})
-        bank = self._user('bank', ['kz_base.group_bank'], orgs['halyk'])
-        officer = self._user('officer', ['kz_base.group_damu_officer'])
+        bank = create_user('bank', 'kz_base.group_bank', orgs['halyk'])
+        officer = create_user('officer', 'kz_base.group_damu_officer')
         # The lines of another bank are not even seen
         state, bcc_session = self._import(orgs['bcc'], annex4.write_xlsx(
                 [annex4_row('S-2', BINS[0])]))
         self.assertEqual(state, 'done')
         bcc_line, = bcc_session.done.report.lines
-        transaction = Transaction()
-        with transaction.set_user(bank.id), transaction.set_context(
-                _check_access=True):
+        with as_user(bank):
             state, session = self._import(orgs['halyk'], annex4.write_xlsx(
                     [annex4_row('S-1', BINS[0], outstanding=5000)]))
             self.assertEqual(state, 'done')
@@ -993,8 +972,7 @@ class DamuMonitoringTestCase(ModuleTestCase):
             self.assertEqual(line.outstanding_debt, Decimal(4000))
         self.assertEqual(contract.outstanding_debt, Decimal(4000))
         # Damu still corrects a line
-        with transaction.set_user(officer.id), transaction.set_context(
-                _check_access=True):
+        with as_user(officer):
             Line.write([Line(line.id)], {'outstanding_debt': Decimal(3000)})
 
     @with_transaction()

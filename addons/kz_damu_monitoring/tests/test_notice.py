@@ -15,7 +15,8 @@ from trytond import config
 from trytond.modules.kz_base import deadline as deadline_module
 from trytond.modules.kz_base import notification
 from trytond.modules.kz_damu_monitoring.exceptions import MonitoringError
-from trytond.modules.kz_base.tests.tools import today
+from trytond.modules.kz_base.tests.tools import (
+    as_user, create_user, today)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -68,17 +69,8 @@ class DamuNoticeTestCase(unittest.TestCase):
         drop_db()
 
     def _user(self, login, group, organization=None, email=None):
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        user, = User.create([{
-                    'login': login, 'name': login.title(),
-                    'email': email,
-                    'kz_organization': organization.id if organization
-                    else None,
-                    'groups': [('add', [ModelData.get_id(*group.split('.'))])],
-                    }])
-        return user
+        return create_user(
+            login, group, organization, name=login.title(), email=email)
 
     def _monitoring(self, orgs, number='S-1', start=dt.date(2025, 4, 1),
             **contract):
@@ -172,11 +164,9 @@ class DamuNoticeTestCase(unittest.TestCase):
             sorted(d.attempt for d in Notice(halyk.id).deliveries),
             [1, 1, 2, 2])
         # The bank sees its own notices only and acknowledges them
-        with Transaction().set_user(bcc.id), \
-                Transaction().set_context(_check_access=True):
+        with as_user(bcc):
             self.assertEqual(Notice.search([]), [bcc_notice])
-        with Transaction().set_user(halyk1.id), \
-                Transaction().set_context(_check_access=True):
+        with as_user(halyk1):
             self.assertEqual(Notice.search([]), [halyk])
             Notice.acknowledge([Notice(halyk.id)])
         halyk = Notice(halyk.id)
@@ -410,8 +400,7 @@ class DamuNoticeTestCase(unittest.TestCase):
         self.assertEqual(len(attachments(message)), 2)
         # The bank acknowledges on Monday 14 April: due on the 21st
         with today(dt.date(2025, 4, 14)), \
-                Transaction().set_user(bank_user.id), \
-                Transaction().set_context(_check_access=True):
+                as_user(bank_user):
             Notice.acknowledge([Notice(report.id)])
         monitoring = Monitoring(monitoring.id)
         self.assertEqual(monitoring.report_received_date,
@@ -526,11 +515,9 @@ class DamuNoticeTestCase(unittest.TestCase):
         misuse, = Notice.search([('kind', '=', 'misuse')])
         self.assertEqual({d.user for d in misuse.deliveries},
             {coordinator, commission})
-        with Transaction().set_user(commission.id), \
-                Transaction().set_context(_check_access=True):
+        with as_user(commission):
             self.assertEqual(set(Notice.search([])), {misuse, act_notice})
-        with Transaction().set_user(authorized.id), \
-                Transaction().set_context(_check_access=True):
+        with as_user(authorized):
             self.assertEqual(Notice.search([]), [act_notice])
         with today(dt.date(2025, 4, 4)), mail():
             Monitoring.communicate_results([monitoring])

@@ -10,16 +10,16 @@ from trytond.model.exceptions import (
     DomainValidationError, RequiredValidationError)
 from trytond.modules.kz_base.exceptions import ReportConversionError
 from trytond.modules.kz_base.tests.tools import (
-    config_option, first_column_links, language, normalize, pdf_text,
-    seed_path)
+    as_user, config_option, create_user, first_column_links, language,
+    normalize, pdf_text, seed_path)
 from trytond.modules.kz_green_corridor.exceptions import (
     ConfigurationValidationError, GreenCorridorError, ImportFileError,
     MissingMRPError, MissingRateError)
 from trytond.modules.kz_green_corridor.project import GC_RESULTS, band_points
+from trytond.modules.kz_ncip.tests.tools import create_bare_project
 from trytond.modules.kz_base.tests.tools import today as base_today
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
-from trytond.transaction import Transaction
 
 TODAY = dt.date(2025, 6, 2)
 KZT_PER_USD = Decimal(500)
@@ -53,23 +53,15 @@ def create_currencies(rate_date=dt.date(2025, 1, 1)):
 def create_project(usd=None, **values):
     """Create a project; usd is the investment in US dollars, converted to
     tenge at 500 KZT for 1 USD"""
-    pool = Pool()
-    Project = pool.get('ncip.project')
-    Party = pool.get('party.party')
-    Region = pool.get('kz.region')
-    investor, = Party.create([{'name': "Investor LLP"}])
-    region, = Region.search([('code', '=', '710000000')])
+    Project = Pool().get('ncip.project')
     defaults = {
-        'name': "Plant", 'investor': investor.id, 'region': region.id,
-        'passport_date': dt.date(2025, 6, 1),
         'new_jobs': 100,
         'high_tech_level': 'non_manufacturing',
         }
     if usd is not None:
         defaults['cost'] = Decimal(usd) * KZT_PER_USD
     defaults.update(values)
-    project, = Project.create([defaults])
-    return Project(project.id)
+    return Project(create_bare_project(**defaults).id)
 
 
 def create_priority_good(level, code=None):
@@ -83,18 +75,6 @@ def create_priority_good(level, code=None):
 
 def last_decision(project):
     return max(project.gc_decisions, key=lambda d: d.id)
-
-
-def create_user(login, group):
-    "Create a user in the kz_base group"
-    pool = Pool()
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    user, = User.create([{
-                'name': login, 'login': login,
-                'groups': [('add', [ModelData.get_id('kz_base', group)])],
-                }])
-    return user
 
 
 def report_text(project):
@@ -943,8 +923,7 @@ class KzGreenCorridorTestCase(ModuleTestCase):
                 user = create_user(group.replace('group_', 'u_'), group)
                 self.assertIn(ModelData.get_id('kz_base', group),
                     [g.id for g in Group.browse(user.groups)])
-                with Transaction().set_user(user.id), \
-                        Transaction().set_context(_check_access=True):
+                with as_user(user):
                     visible = Menu.search([('id', 'in', menus)])
                     # The One Window menu itself stays visible to every
                     # role; a user without a role has nothing in it, and
@@ -985,8 +964,7 @@ class KzGreenCorridorTestCase(ModuleTestCase):
             self.assertEqual(Project(project.id).green_corridor, True)
 
             # The authorized body removes it, with a reason
-            with Transaction().set_user(authorized.id), \
-                    Transaction().set_context(_check_access=True):
+            with as_user(authorized):
                 with self.assertRaisesRegex(GreenCorridorError, 'reason'):
                     Project.remove_from_green_corridor(
                         [Project(project.id)])

@@ -15,93 +15,26 @@ from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_ncip.exceptions import (
     InitiativeError, KYCError, PartyDuplicateError, VisitError)
 from trytond.modules.kz_base.exceptions import ClientWriteError
-from trytond.modules.kz_base.tests.tools import as_user, today
+from trytond.modules.kz_base.tests.tools import as_user, create_user, today
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
-VALID_BIN = '990140000384'
-LOCALE = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'locale')
-ASTANA = '710000000'
-SHYMKENT = '790000000'
-
-
-def setup_world():
-    "Create the organisations, users and an investor of the tests"
-    pool = Pool()
-    Region = pool.get('kz.region')
-    Organization = pool.get('kz.organization')
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    Party = pool.get('party.party')
-    Country = pool.get('country.country')
-
-    w = type('World', (), {})()
-    w.astana, = Region.search([('code', '=', ASTANA)])
-    w.shymkent, = Region.search([('code', '=', SHYMKENT)])
-    orgs = Organization.create([
-            {'name': "Embassy in Germany", 'kind': 'embassy'},
-            {'name': "Embassy in China", 'kind': 'embassy'},
-            {'name': "Kazakh Invest", 'kind': 'national_company'},
-            {'name': "Akimat of Astana", 'kind': 'akimat',
-                'region': w.astana.id},
-            {'name': "Akimat of Shymkent", 'kind': 'akimat',
-                'region': w.shymkent.id},
-            {'name': "Investment Committee", 'kind': 'authorized_body'},
-            {'name': "Investor LLP", 'kind': 'investor'},
-            ])
-    (w.embassy_org, w.embassy2_org, w.kazinvest_org, w.akimat_org,
-        w.akimat2_org, w.mfa_org, w.investor_org) = orgs
-
-    def group(name):
-        return ModelData.get_id('kz_base', 'group_%s' % name)
-
-    def user(login, org, grp):
-        user, = User.create([{
-                    'name': login.title(), 'login': login,
-                    'kz_organization': org.id,
-                    'groups': [('add', [group(grp)])],
-                    }])
-        return user
-    w.embassy = user('embassy', w.embassy_org, 'external_front_office')
-    w.embassy2 = user('embassy2', w.embassy2_org, 'external_front_office')
-    w.kazinvest = user('kazinvest', w.kazinvest_org, 'central_front_office')
-    w.akimat = user('akimat', w.akimat_org, 'regional_front_office')
-    w.akimat2 = user('akimat2', w.akimat2_org, 'regional_front_office')
-    w.authorized = user('authorized', w.mfa_org, 'authorized_body')
-    w.investor_user = user('investor', w.investor_org, 'investor')
-    w.germany, = Country.create([{'name': "Germany", 'code': 'DE'}])
-    w.investor, = Party.create([{
-                'name': "Siemens Energy", 'ncip_investor': True,
-                'origin_country': w.germany.id, 'oked': '35.11',
-                'company_size': 'large',
-                }])
-    w.investor_org.party = w.investor
-    w.investor_org.save()
-    return w
-
+from .tools import LOCALE, VALID_BIN, setup_attraction_world, world_user
 
 KYC_FIELDS = ['kyc_state', 'kyc_note', 'kyc_date', 'kyc_officer', 'kyc_checks']
 
 
 def other_users(w):
     "Return a bank user and a Damu officer"
-    pool = Pool()
-    Organization = pool.get('kz.organization')
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
+    Organization = Pool().get('kz.organization')
     bank_org, damu_org = Organization.create([
             {'name': "Halyk Bank", 'kind': 'bank'},
             {'name': "Damu", 'kind': 'financial_agency'},
             ])
-    return User.create([{
-                'name': login.title(), 'login': login,
-                'kz_organization': org.id,
-                'groups': [('add', [ModelData.get_id('kz_base', group)])],
-                } for login, org, group in [
-                ('bank', bank_org, 'group_bank'),
-                ('damu', damu_org, 'group_damu_officer')]])
+    return [world_user('bank', bank_org, 'bank'),
+        world_user('damu', damu_org, 'damu_officer')]
 
 
 def create_initiative(w, **values):
@@ -143,15 +76,9 @@ class AttractionTestCase(unittest.TestCase):
         "users of the authorized body, not everyone in its role"
         pool = Pool()
         Project = pool.get('ncip.project')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        w = setup_world()
-        User.create([{
-                    'name': "Outsider", 'login': 'outsider',
-                    'kz_organization': w.kazinvest_org.id,
-                    'groups': [('add', [ModelData.get_id(
-                                    'kz_base', 'group_authorized_body')])],
-                    }])
+        w = setup_attraction_world()
+        create_user('outsider', 'group_authorized_body', w.kazinvest_org,
+            name="Outsider")
         initiative = create_initiative(w)
         project, = Project.create([{
                     'name': "Plant", 'investor': w.investor.id,
@@ -168,7 +95,7 @@ class AttractionTestCase(unittest.TestCase):
     def test_investor_card_bin_and_duplicates(self):
         "BIN through the kz_bin identifier; duplicates by BIN or name+country"
         Party = Pool().get('party.party')
-        w = setup_world()
+        w = setup_attraction_world()
         company, = Party.create([{
                     'name': "Vestas", 'ncip_investor': True,
                     'origin_country': w.germany.id,
@@ -194,7 +121,7 @@ class AttractionTestCase(unittest.TestCase):
     def test_contact_card(self):
         "A contact person is a party of the company with a position"
         Party = Pool().get('party.party')
-        w = setup_world()
+        w = setup_attraction_world()
         contact, = Party.create([{
                     'name': "Hans Müller", 'ncip_employer': w.investor.id,
                     'ncip_position': "Director",
@@ -210,7 +137,7 @@ class AttractionTestCase(unittest.TestCase):
     def test_kyc_checklist(self):
         "KYC passes only when every check is done; failing needs a note"
         Party = Pool().get('party.party')
-        w = setup_world()
+        w = setup_attraction_world()
         party = w.investor
         self.assertEqual(party.kyc_state, 'not_started')
         Party.kyc_start([party])
@@ -244,7 +171,7 @@ class AttractionTestCase(unittest.TestCase):
         "The KYC is read by the NCIP bodies and written by the KYC bodies"
         pool = Pool()
         Party = pool.get('party.party')
-        w = setup_world()
+        w = setup_attraction_world()
         bank, damu = other_users(w)
         party = w.investor
         Party.kyc_start([party])
@@ -305,7 +232,7 @@ class AttractionTestCase(unittest.TestCase):
         "An investor reads the card of its company and its contacts only"
         pool = Pool()
         Party = pool.get('party.party')
-        w = setup_world()
+        w = setup_attraction_world()
         bank, damu = other_users(w)
         other, = Party.create([{'name': "Vestas Wind", 'ncip_investor': True}])
         contact, = Party.create([{
@@ -331,7 +258,7 @@ class AttractionTestCase(unittest.TestCase):
         "A meeting records the talks and creates its initiative"
         pool = Pool()
         Meeting = pool.get('ncip.meeting')
-        w = setup_world()
+        w = setup_attraction_world()
         with Transaction().set_user(w.embassy.id):
             meeting, = Meeting.create([{
                         'subject': "Wind energy", 'date': dt.date(2025, 3, 20),
@@ -371,7 +298,7 @@ class AttractionTestCase(unittest.TestCase):
         "Draft, proposed, refused with reason or approved, done with card"
         pool = Pool()
         Visit = pool.get('ncip.visit')
-        w = setup_world()
+        w = setup_attraction_world()
         visit, = Visit.create([{
                     'name': "Visit to Astana",
                     'organization': w.embassy_org.id,
@@ -413,7 +340,7 @@ class AttractionTestCase(unittest.TestCase):
     @with_transaction()
     def test_handover_deadline_across_nauryz(self):
         "3 working days after 20 March 2025 skip Nauryz: due 28 March"
-        w = setup_world()
+        w = setup_attraction_world()
         initiative = create_initiative(w)
         self.assertEqual(initiative.due_date, dt.date(2025, 3, 28))
         with today(dt.date(2025, 3, 27)):
@@ -430,7 +357,7 @@ class AttractionTestCase(unittest.TestCase):
         pool = Pool()
         Initiative = pool.get('ncip.initiative')
         Configuration = pool.get('kz.configuration')
-        w = setup_world()
+        w = setup_attraction_world()
         initiative = create_initiative(w)
         with today(dt.date(2025, 3, 24)):
             Initiative.hand_over([initiative])
@@ -475,7 +402,7 @@ class AttractionTestCase(unittest.TestCase):
         "The extension days are 1 to the maximum and fixed once extended"
         pool = Pool()
         Initiative = pool.get('ncip.initiative')
-        w = setup_world()
+        w = setup_attraction_world()
         initiative = create_initiative(w)
         with today(dt.date(2025, 3, 24)):
             Initiative.hand_over([initiative])
@@ -514,7 +441,7 @@ class AttractionTestCase(unittest.TestCase):
     def test_initiative_deadline_colour(self):
         "Initiatives: red overdue, yellow for the last 30 % of the period"
         Initiative = Pool().get('ncip.initiative')
-        w = setup_world()
+        w = setup_attraction_world()
         initiative = create_initiative(w)
         with today(dt.date(2025, 3, 24)):
             Initiative.hand_over([initiative])
@@ -543,7 +470,7 @@ class AttractionTestCase(unittest.TestCase):
         Lang = pool.get('ir.lang')
         Translation = pool.get('ir.translation')
         Initiative = pool.get('ncip.initiative')
-        w = setup_world()
+        w = setup_attraction_world()
         ru, = Lang.search([('code', '=', 'ru')])
         Lang.write([ru], {'translatable': True})
         Translation.translation_import(
@@ -575,7 +502,7 @@ class AttractionTestCase(unittest.TestCase):
         Initiative = pool.get('ncip.initiative')
         Deadline = pool.get('kz.deadline')
         Notification = pool.get('res.notification')
-        w = setup_world()
+        w = setup_attraction_world()
         initiative = create_initiative(w)
         with today(dt.date(2025, 3, 24)):
             Initiative.hand_over([initiative])
@@ -601,7 +528,7 @@ class AttractionTestCase(unittest.TestCase):
         pool = Pool()
         Initiative = pool.get('ncip.initiative')
         Notification = pool.get('res.notification')
-        w = setup_world()
+        w = setup_attraction_world()
         initiative = create_initiative(w)
         Initiative.hand_over([initiative])
         self.assertTrue(Notification.search([('user', '=', w.akimat.id)]))
@@ -630,7 +557,7 @@ class AttractionTestCase(unittest.TestCase):
         pool = Pool()
         Initiative = pool.get('ncip.initiative')
         Project = pool.get('ncip.project')
-        w = setup_world()
+        w = setup_attraction_world()
         initiative = create_initiative(w, cost=None, industry=None)
         Initiative.hand_over([initiative])
         with self.assertRaisesRegex(InitiativeError, 'Indicative Cost'):
@@ -660,7 +587,7 @@ class AttractionTestCase(unittest.TestCase):
         pool = Pool()
         Initiative = pool.get('ncip.initiative')
         Notification = pool.get('res.notification')
-        w = setup_world()
+        w = setup_attraction_world()
         initiative = create_initiative(w)
         Initiative.hand_over([initiative])
         with today(dt.date(2025, 4, 1)):
@@ -698,7 +625,7 @@ class AttractionTestCase(unittest.TestCase):
         "Participants discuss the initiative; comments stay as written"
         pool = Pool()
         Comment = pool.get('ncip.initiative.comment')
-        w = setup_world()
+        w = setup_attraction_world()
         initiative = create_initiative(w)
         with as_user(w.embassy):
             comment, = Comment.create([{
@@ -723,7 +650,7 @@ class AttractionTestCase(unittest.TestCase):
         pool = Pool()
         Meeting = pool.get('ncip.meeting')
         Initiative = pool.get('ncip.initiative')
-        w = setup_world()
+        w = setup_attraction_world()
         own = create_initiative(w)
         other = create_initiative(w, organization=w.embassy2_org.id)
         with as_user(w.embassy):
@@ -750,7 +677,7 @@ class AttractionTestCase(unittest.TestCase):
         "An akimat sees only its region and acts only for itself"
         pool = Pool()
         Initiative = pool.get('ncip.initiative')
-        w = setup_world()
+        w = setup_attraction_world()
         astana = create_initiative(w)
         shymkent = create_initiative(w, region=w.shymkent.id,
             akimat=w.akimat2_org.id)
@@ -772,7 +699,7 @@ class AttractionTestCase(unittest.TestCase):
         "Once handed over, only the akimat edits the initiative"
         pool = Pool()
         Initiative = pool.get('ncip.initiative')
-        w = setup_world()
+        w = setup_attraction_world()
         initiative = create_initiative(w)
         with as_user(w.embassy):
             Initiative.write([initiative], {'description': "Before"})
@@ -798,7 +725,7 @@ class AttractionTestCase(unittest.TestCase):
         pool = Pool()
         Initiative = pool.get('ncip.initiative')
         User = pool.get('res.user')
-        w = setup_world()
+        w = setup_attraction_world()
         coordinator, = User.create([{
                     'name': "Coordinator", 'login': 'coordinator',
                     'kz_organization': w.akimat_org.id}])
@@ -821,7 +748,7 @@ class AttractionTestCase(unittest.TestCase):
     def test_buttons_by_role(self):
         "The form buttons of other roles come read-only to the client"
         pool = Pool()
-        w = setup_world()
+        w = setup_attraction_world()
         expected = {
             w.embassy: {
                 'ncip.initiative': {'hand_over'},
@@ -854,7 +781,7 @@ class AttractionTestCase(unittest.TestCase):
         pool = Pool()
         Initiative = pool.get('ncip.initiative')
         Visit = pool.get('ncip.visit')
-        w = setup_world()
+        w = setup_attraction_world()
         initiatives = [create_initiative(w),
             create_initiative(w, organization=w.embassy2_org.id)]
         Initiative.hand_over(initiatives)
@@ -884,7 +811,7 @@ class AttractionTestCase(unittest.TestCase):
     def test_access_investor_sees_nothing(self):
         "Investors have no access to Module 1"
         pool = Pool()
-        w = setup_world()
+        w = setup_attraction_world()
         create_initiative(w)
         with as_user(w.investor_user):
             for name in ['ncip.initiative', 'ncip.meeting', 'ncip.visit']:
@@ -897,7 +824,7 @@ class AttractionTestCase(unittest.TestCase):
         pool = Pool()
         Initiative = pool.get('ncip.initiative')
         Project = pool.get('ncip.project')
-        w = setup_world()
+        w = setup_attraction_world()
         good = create_initiative(w)
         bad = create_initiative(w, description=None)
         Initiative.hand_over([good, bad])

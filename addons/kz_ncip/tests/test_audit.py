@@ -10,11 +10,11 @@ from unittest.mock import patch
 from trytond.model.exceptions import AccessError
 from trytond.modules.kz_base.exceptions import ClientWriteError
 from trytond.modules.kz_base import service
+from trytond.modules.kz_base.tests.tools import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 
-from .test_implementation import (
-    as_user, create_project, project_with_roadmap, setup_world)
+from .tools import create_project, project_with_roadmap, setup_world
 
 
 def client_call(model, method):

@@ -6,11 +6,12 @@ import datetime as dt
 import unittest
 
 from trytond.model.exceptions import RequiredValidationError
+from trytond.modules.kz_base.tests.tools import as_user, create_user, today
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 
-from .test_implementation import as_user, project_with_roadmap, today
-from .test_programme import notifications, setup_programme_world
+from .tools import (
+    notifications, project_with_roadmap, setup_programme_world)
 
 
 def setup_front_offices():
@@ -19,8 +20,6 @@ def setup_front_offices():
     of Kazakh Invest in Astana and Shymkent, each with a user"""
     pool = Pool()
     Organization = pool.get('kz.organization')
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
     w = setup_programme_world()
     (w.ministry_rep_org, w.support_org, w.support_rep_org,
         w.kazinvest_astana_org, w.kazinvest_shymkent_org) = (
@@ -41,21 +40,12 @@ def setup_front_offices():
                     'region': w.shymkent.id,
                     'parent': w.kazinvest_org.id},
                 ]))
-
-    def user(login, org, group):
-        user, = User.create([{
-                    'name': login, 'login': login,
-                    'kz_organization': org.id,
-                    'groups': [('add', [ModelData.get_id(
-                                    'kz_base', 'group_%s' % group)])],
-                    }])
-        return user
-    w.ministry_rep = user(
-        'ministry.astana', w.ministry_rep_org, 'regional_front_office')
-    w.kazinvest_astana = user(
-        'kazinvest.astana', w.kazinvest_astana_org, 'central_front_office')
-    w.kazinvest_shymkent = user('kazinvest.shymkent',
-        w.kazinvest_shymkent_org, 'central_front_office')
+    w.ministry_rep = create_user('ministry.astana',
+        'group_regional_front_office', w.ministry_rep_org)
+    w.kazinvest_astana = create_user('kazinvest.astana',
+        'group_central_front_office', w.kazinvest_astana_org)
+    w.kazinvest_shymkent = create_user('kazinvest.shymkent',
+        'group_central_front_office', w.kazinvest_shymkent_org)
     return w
 
 

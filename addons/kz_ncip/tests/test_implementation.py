@@ -24,9 +24,9 @@ from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, without_check_access
 
-VALID_BIN = '990140000384'
-ASTANA = '710000000'
-SHYMKENT = '790000000'
+from .tools import (
+    approve_all, create_project, plan_roadmap, project_with_roadmap,
+    setup_world)
 
 
 def annex2_seed():
@@ -44,119 +44,10 @@ def annex2_seed():
     return title, sections
 
 
-def setup_world():
-    pool = Pool()
-    Region = pool.get('kz.region')
-    Organization = pool.get('kz.organization')
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    Party = pool.get('party.party')
-
-    w = type('World', (), {})()
-    w.astana, = Region.search([('code', '=', ASTANA)])
-    w.shymkent, = Region.search([('code', '=', SHYMKENT)])
-    investor = {'ncip_investor': True} if 'ncip_investor' in Party._fields else {}
-    w.investor, w.investor2 = Party.create([
-            {'name': "Investor LLP", **investor},
-            {'name': "Other Investor LLP", **investor}])
-    (w.chamber_org, w.mfa_org, w.akimat_org, w.akimat2_org,
-        w.investor_org, w.investor2_org, w.ministry_org, w.embassy_org,
-        w.kazinvest_org) = Organization.create([
-            {'name': "Atameken", 'kind': 'national_chamber'},
-            {'name': "Investment Committee", 'kind': 'authorized_body'},
-            {'name': "Akimat of Astana", 'kind': 'akimat',
-                'region': w.astana.id},
-            {'name': "Akimat of Shymkent", 'kind': 'akimat',
-                'region': w.shymkent.id},
-            {'name': "Investor LLP", 'kind': 'investor',
-                'party': w.investor.id},
-            {'name': "Other Investor LLP", 'kind': 'investor',
-                'party': w.investor2.id},
-            {'name': "Ministry of Energy", 'kind': 'central_state_body'},
-            {'name': "Embassy in Germany", 'kind': 'embassy'},
-            {'name': "Kazakh Invest", 'kind': 'national_company'},
-            ])
-
-    def user(login, org, group):
-        user, = User.create([{
-                    'name': login.title(), 'login': login,
-                    'kz_organization': org.id,
-                    'groups': [('add', [
-                                ModelData.get_id('kz_base',
-                                    'group_%s' % group)])],
-                    }])
-        return user
-    w.akimat = user('akimat', w.akimat_org, 'regional_front_office')
-    w.akimat2 = user('akimat2', w.akimat2_org, 'regional_front_office')
-    w.chamber = user('chamber', w.chamber_org, 'national_chamber')
-    w.authorized = user('authorized', w.mfa_org, 'authorized_body')
-    w.investor_user = user('investor', w.investor_org, 'investor')
-    w.investor2_user = user('investor2', w.investor2_org, 'investor')
-    w.ministry = user('ministry', w.ministry_org, 'central_state_body')
-    w.embassy = user('embassy', w.embassy_org, 'external_front_office')
-    return w
-
-
 def logged_transitions():
     "(record, target) of the transitions logged in the transaction"
     return {(log.resource, log.target)
         for log in Transaction().log_records if log.event == 'transition'}
-
-
-def create_project(w, region=None, investor=None, **values):
-    Project = Pool().get('ncip.project')
-    region = region or w.astana
-    akimat = w.akimat_org if region == w.astana else w.akimat2_org
-    defaults = {
-        'name': "Glass factory", 'investor': (investor or w.investor).id,
-        'bin': VALID_BIN, 'industry': "23.11", 'product': "Float glass",
-        'region': region.id, 'akimat': akimat.id,
-        'cost': Decimal('1000000000'), 'financing_scheme': "Own funds",
-        'contacts': "+7 701 000 00 00", 'description': "A glass factory",
-        'company_registration_date': dt.date(2024, 3, 1),
-        'passport_date': dt.date(2025, 6, 1),
-        }
-    defaults.update(values)
-    project, = Project.create([defaults])
-    return project
-
-
-def plan_roadmap(project, start=dt.date(2025, 9, 1), organization=None):
-    "Fill the standard tasks with deadlines a month apart"
-    Task = Pool().get('ncip.roadmap.task')
-    tasks = sorted(project.tasks, key=lambda t: (t.stage.sequence, t.sequence))
-    for i, task in enumerate(tasks):
-        values = {
-            'deadline': start + dt.timedelta(days=30 * i),
-            'responsible_person': "Officer %s" % i,
-            'expected_result': "Result %s" % i,
-            }
-        if organization and i == 0:
-            values['responsible_organization'] = organization.id
-        Task.write([task], values)
-    return tasks
-
-
-def approve_all(w, project):
-    Approval = Pool().get('kz.approval')
-    users = {w.chamber_org: w.chamber, w.investor_org: w.investor_user,
-        w.ministry_org: w.ministry}
-    for line in project.current_approvals():
-        with as_user(users[line.organization]):
-            Approval.approve([Approval(line.id)])
-
-
-def project_with_roadmap(w, **values):
-    "Create a project and bring it to 'with roadmap'"
-    Project = Pool().get('ncip.project')
-    project = create_project(w, **values)
-    with today(dt.date(2025, 6, 10)):
-        Project.form_roadmap([project])
-        plan_roadmap(project)
-        Project.submit([project])
-        approve_all(w, Project(project.id))
-        Project.verify([project])
-    return Project(project.id)
 
 
 class ImplementationTestCase(unittest.TestCase):

@@ -8,12 +8,12 @@ import unittest
 from trytond.model.exceptions import AccessError, DomainValidationError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_base.exceptions import ClientWriteError
+from trytond.modules.kz_base.tests.tools import as_user, today
 from trytond.modules.kz_ncip.exceptions import InformationRequestError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 
-from .test_implementation import as_user, setup_world, today
-from .test_programme import notifications
+from .tools import notifications, setup_world
 
 # A week without public holidays: Monday 2 to Friday 6 February 2026
 MONDAY = dt.date(2026, 2, 2)

@@ -10,10 +10,11 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from trytond.model.exceptions import AccessError
+from trytond.modules.kz_base.tests.tools import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 
-from .test_implementation import as_user, create_project, setup_world
+from .tools import create_project, setup_world
 
 # Above and below 150,000 × the MRP of 2025 (3,932 tenge)
 NATIONAL = Decimal('1000000000')

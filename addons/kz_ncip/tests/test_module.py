@@ -10,21 +10,7 @@ from trytond.modules.kz_ncip.exceptions import ProjectValidationError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
-
-def create_project(**values):
-    pool = Pool()
-    Project = pool.get('ncip.project')
-    Party = pool.get('party.party')
-    Region = pool.get('kz.region')
-    investor, = Party.create([{'name': "Investor LLP"}])
-    region, = Region.search([('code', '=', '710000000')])
-    defaults = {
-        'name': "Plant", 'investor': investor.id, 'region': region.id,
-        'passport_date': dt.date(2025, 6, 1),
-        }
-    defaults.update(values)
-    project, = Project.create([defaults])
-    return project
+from .tools import create_bare_project
 
 
 class KzNcipTestCase(ModuleTestCase):
@@ -42,24 +28,24 @@ class KzNcipTestCase(ModuleTestCase):
                 (Decimal(0), 'regional'),
                 ]:
             with self.subTest(cost=cost):
-                project = create_project(cost=cost)
+                project = create_bare_project(cost=cost)
                 self.assertEqual(project.pool, pool)
 
     @with_transaction()
     def test_pool_uses_mrp_of_passport_year(self):
         "The MRP of the passport year decides (3,692 in 2024)"
         cost = Decimal(150000) * Decimal(3692)
-        self.assertEqual(create_project(
+        self.assertEqual(create_bare_project(
                 cost=cost, passport_date=dt.date(2024, 12, 31)).pool,
             'national')
-        self.assertEqual(create_project(
+        self.assertEqual(create_bare_project(
                 cost=cost, passport_date=dt.date(2025, 1, 1)).pool,
             'regional')
 
     @with_transaction()
     def test_pool_investment_contract(self):
         "A project under an investment contract is national"
-        project = create_project(
+        project = create_bare_project(
             cost=Decimal(1000), investment_contract=True,
             contract_start=dt.date(2025, 1, 1),
             contract_end=dt.date(2035, 1, 1))
@@ -71,7 +57,7 @@ class KzNcipTestCase(ModuleTestCase):
         pool = Pool()
         Project = pool.get('ncip.project')
         Configuration = pool.get('kz.configuration')
-        project = create_project(cost=Decimal(1000))
+        project = create_bare_project(cost=Decimal(1000))
         self.assertEqual(project.pool, 'regional')
         project.cost = Decimal(10) ** 12
         project.save()
@@ -86,14 +72,14 @@ class KzNcipTestCase(ModuleTestCase):
     def test_negative_cost_and_bad_bin(self):
         "A negative cost or a wrong BIN is refused"
         with self.assertRaises(ProjectValidationError):
-            create_project(cost=Decimal(-1))
+            create_bare_project(cost=Decimal(-1))
         with self.assertRaises(InvalidBIN):
-            create_project(bin='123456789012')
+            create_bare_project(bin='123456789012')
 
     @with_transaction()
     def test_passport_deadline(self):
         "The passport is due 30 calendar days after its creation (N§45)"
-        project = create_project()
+        project = create_bare_project()
         self.assertEqual(project.due_date, dt.date(2025, 7, 1))
 
     @with_transaction()

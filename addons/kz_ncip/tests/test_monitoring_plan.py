@@ -7,13 +7,13 @@ import unittest
 
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_base.exceptions import ClientWriteError
+from trytond.modules.kz_base.tests.tools import as_user, today
 from trytond.modules.kz_ncip.exceptions import ReportingError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 
-from .test_implementation import as_user, setup_world, today
-from .test_programme import notifications
+from .tools import notifications, setup_world
 
 
 class MonitoringPlanTestCase(unittest.TestCase):

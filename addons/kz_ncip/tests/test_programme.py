@@ -10,6 +10,7 @@ from decimal import Decimal
 from trytond.model.exceptions import (
     AccessError, DomainValidationError, RequiredValidationError)
 from trytond.model.modelview import AccessButtonError
+from trytond.modules.kz_base.tests.tools import as_user, today
 from trytond.modules.kz_ncip.exceptions import (
     ProgrammeError, ProgrammeValidationError)
 from trytond.modules.kz_base.exceptions import ClientWriteError
@@ -18,48 +19,9 @@ from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
-from .test_implementation import (
-    as_user, create_project, project_with_roadmap, setup_world, today)
-
-LOCALE = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'locale')
-
-
-def setup_programme_world():
-    "The world of Module 2 plus a Kazakh Invest user and a country"
-    pool = Pool()
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    Country = pool.get('country.country')
-    w = setup_world()
-    w.kazinvest, = User.create([{
-                'name': "Kazinvest", 'login': 'kazinvest',
-                'kz_organization': w.kazinvest_org.id,
-                'groups': [('add', [ModelData.get_id(
-                                'kz_base', 'group_central_front_office')])],
-                }])
-    w.germany, = Country.create([{'name': "Germany", 'code': 'DE'}])
-    return w
-
-
-def create_programme(w, user=None, lines=1, **values):
-    "Create a programme as the user (the Astana akimat by default)"
-    Programme = Pool().get('ncip.investment.programme')
-    values.setdefault('name', "Investment programme of Astana")
-    values.setdefault('year', 2026)
-    if lines:
-        values.setdefault('lines', [('create', [{
-                            'name': "Niche %s" % i,
-                            'planned_amount': Decimal('1000000'),
-                            } for i in range(lines)])])
-    with as_user(user or w.akimat):
-        programme, = Programme.create([values])
-    return Programme(programme.id)
-
-
-def notifications(user, label):
-    Notification = Pool().get('res.notification')
-    return Notification.search([
-            ('user', '=', user.id), ('label', 'ilike', '%' + label + '%')])
+from .tools import (
+    LOCALE, create_programme, create_project, notifications,
+    project_with_roadmap, setup_programme_world)
 
 
 class ProgrammeTestCase(unittest.TestCase):

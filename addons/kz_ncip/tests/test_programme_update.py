@@ -10,13 +10,13 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import DomainValidationError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_base.exceptions import ClientWriteError
+from trytond.modules.kz_base.tests.tools import as_user, today
 from trytond.modules.kz_ncip.exceptions import ProgrammeError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 
-from .test_implementation import as_user, today
-from .test_programme import (
+from .tools import (
     create_programme, notifications, setup_programme_world)
 
 

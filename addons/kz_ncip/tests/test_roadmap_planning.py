@@ -8,15 +8,14 @@ import unittest
 
 from trytond.model.exceptions import AccessError, DomainValidationError
 from trytond.modules.kz_base.exceptions import ClientWriteError
-from trytond.modules.kz_base.tests.tools import language
+from trytond.modules.kz_base.tests.tools import as_user, language, today
 from trytond.modules.kz_ncip.exceptions import (
     ProjectError, RoadmapError, RoadmapWarning)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, without_check_access
 
-from .test_implementation import (
-    as_user, create_project, plan_roadmap, setup_world, today)
+from .tools import create_project, plan_roadmap, setup_world
 
 # (stage, kind, days after the start, responsible body)
 LINES = [

@@ -6,34 +6,25 @@ import datetime as dt
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.kz_base.exceptions import ApprovalError
-from trytond.modules.kz_base.tests.tools import first_column_links
+from trytond.modules.kz_base.tests.tools import (
+    as_user, create_user, first_column_links, region, today)
+from trytond.modules.kz_ncip.tests.tools import ASTANA, SHYMKENT
 from trytond.modules.kz_prosecutor_filter.exceptions import (
     MeasureError, MeasureValidationError)
 from trytond.modules.kz_prosecutor_filter.measure import ASSESSED_KINDS, KINDS
-from trytond.modules.kz_base.tests.tools import as_user, today
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-ASTANA = '710000000'
-SHYMKENT = '790000000'
 # A region without a prosecutor's office in the tests
 ALMATY = '750000000'
-
-
-def region(code):
-    Region = Pool().get('kz.region')
-    region, = Region.search([('code', '=', code)])
-    return region
 
 
 def setup():
     "Organisations, users per role, an investor and a project in Astana"
     pool = Pool()
     Organization = pool.get('kz.organization')
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
     Party = pool.get('party.party')
     Project = pool.get('ncip.project')
     orgs = {}
@@ -49,21 +40,15 @@ def setup():
                     'name': key, 'kind': kind,
                     'region': region(code).id if code else None}])
     investor, other = Party.create([{'name': "Investor"}, {'name': "Other"}])
-    users = {}
-    for login, org, group in [
+    users = {login: create_user(login, group, orgs[org])
+        for login, org, group in [
             ('akimat', 'akimat_astana', 'group_regional_front_office'),
             ('akimat2', 'akimat_shymkent', 'group_regional_front_office'),
             ('ministry', 'ministry', 'group_central_state_body'),
             ('prosecutor', 'pro_astana', 'group_prosecutor'),
             ('prosecutor2', 'pro_shymkent', 'group_prosecutor'),
             ('gpo', 'gpo', 'group_general_prosecutor'),
-            ]:
-        users[login], = User.create([{
-                    'name': login, 'login': login,
-                    'kz_organization': orgs[org].id,
-                    'groups': [('add', [
-                                ModelData.get_id('kz_base', group)])],
-                    }])
+            ]}
     project, = Project.create([{
                 'name': "Plant", 'investor': investor.id,
                 'region': region(ASTANA).id,
@@ -208,8 +193,7 @@ class KzProsecutorFilterTestCase(ModuleTestCase):
         # office sees nothing
         for login, expected in [('prosecutor', [line]), ('akimat', [line]),
                 ('prosecutor2', []), ('ministry', [])]:
-            with self.subTest(login=login), as_user(users[login]), \
-                    Transaction().set_context(_check_access=True):
+            with self.subTest(login=login), as_user(users[login]):
                 self.assertEqual(Approval.search([]), expected)
 
     @with_transaction()
@@ -288,14 +272,12 @@ class KzProsecutorFilterTestCase(ModuleTestCase):
                 ('akimat', [astana]),
                 ('ministry', [central]),
                 ]:
-            with self.subTest(login=login), as_user(users[login]), \
-                    Transaction().set_context(_check_access=True):
+            with self.subTest(login=login), as_user(users[login]):
                 self.assertEqual(
                     sorted(Measure.search([]), key=lambda m: m.id),
                     expected)
         # A body cannot create a measure on behalf of another
-        with as_user(users['prosecutor']), \
-                Transaction().set_context(_check_access=True):
+        with as_user(users['prosecutor']):
             with self.assertRaises(AccessError):
                 Measure.create([{
                             'kind': 'lawsuit',
@@ -310,20 +292,14 @@ class KzProsecutorFilterTestCase(ModuleTestCase):
         Measure = pool.get('prosecutor.measure')
         Approval = pool.get('kz.approval')
         Organization = pool.get('kz.organization')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         Party = pool.get('party.party')
         orgs, users, investor, project = setup()
         other, = Party.create([{'name': "Other investor"}])
         investor_org, = Organization.create([{
                     'name': "Investor", 'kind': 'investor',
                     'party': investor.id}])
-        investor_user, = User.create([{
-                    'name': 'investor', 'login': 'investor',
-                    'kz_organization': investor_org.id,
-                    'groups': [('add', [ModelData.get_id(
-                                    'kz_base', 'group_investor')])],
-                    }])
+        investor_user = create_user(
+            'investor', 'group_investor', investor_org)
         pending, decided, foreign = Measure.create([{
                     'kind': 'permit_refusal',
                     'issuer': orgs['ministry'].id,
@@ -338,8 +314,7 @@ class KzProsecutorFilterTestCase(ModuleTestCase):
         with as_user(users['gpo']):
             Approval.approve([a for m in [decided, foreign]
                     for a in Measure(m.id).approvals])
-        with as_user(investor_user), \
-                Transaction().set_context(_check_access=True):
+        with as_user(investor_user):
             self.assertEqual(Measure.search([]), [decided])
 
 
@@ -617,8 +592,6 @@ class KzProsecutorFilterTestCase(ModuleTestCase):
         pool = Pool()
         Measure = pool.get('prosecutor.measure')
         Organization = pool.get('kz.organization')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         orgs, users, investor, project = setup()
         self.assertIn('quasi_state', dict(
                 Organization.fields_get(['kind'])['kind']['selection']))
@@ -650,14 +623,10 @@ class KzProsecutorFilterTestCase(ModuleTestCase):
                 self.assertEqual(measure.prosecutor, expected)
 
         # A user of the entity drafts and submits its own measures only
-        user, = User.create([{
-                    'name': "Railway", 'login': 'railway',
-                    'kz_organization': national.id,
-                    'groups': [('add', [ModelData.get_id(
-                                    'kz_prosecutor_filter',
-                                    'group_quasi_state')])],
-                    }])
-        with as_user(user), Transaction().set_context(_check_access=True):
+        user = create_user('railway',
+            'kz_prosecutor_filter.group_quasi_state', national,
+            name="Railway")
+        with as_user(user):
             own, = Measure.create([{
                         'kind': 'permit_suspension', 'issuer': national.id,
                         'investor': investor.id, 'legal_grounds': "Art. 4"}])
