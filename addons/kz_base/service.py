@@ -448,9 +448,9 @@ def serve(func, kind, Model, name, method, rpc_timeout=None):
         database, user = transaction.database.name, transaction.user
         lowered = []
         if heavy:
-            # Lowered first: a refusal is served at the lower priority too
-            if heavy is not COUNT:
-                lowered = _Priority.lower(transaction, heavy_call_nice())
+            # Lowered first: a refusal is served at the lower priority too.
+            # A count as well: it is not capped but scans the table
+            lowered = _Priority.lower(transaction, heavy_call_nice())
             try:
                 _Slots.acquire(database, user, shared=heavy is not COUNT)
             except BaseException:
