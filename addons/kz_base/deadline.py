@@ -205,7 +205,7 @@ class DeadlineMixin:
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         days_left, state = cls._deadline_columns(table)
-        for sub_ids in grouped_slice(stored):
+        for sub_ids in grouped_slice(stored, backend.MAX_QUERY_PARAMS):
             cursor.execute(*table.select(table.id, days_left, state,
                     where=reduce_ids(table.id, sub_ids)))
             for id_, days, state_ in cursor:
