@@ -199,12 +199,14 @@ class DeadlineMixin:
             [r for r in records if r.id is None or r.id < 0], names)
         if not stored:
             return result
-        colours = cls.deadline_colours()
+        config = cls._deadline_configuration()
+        colours = cls.deadline_colours(config)
         labels = dict(cls.fields_get(
                 ['deadline_state'])['deadline_state']['selection'])
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        days_left, state = cls._deadline_columns(table)
+        days_left, state = cls._deadline_columns(
+            table, warning_days=config['warning_days'])
         for sub_ids in grouped_slice(stored, backend.MAX_QUERY_PARAMS):
             cursor.execute(*table.select(table.id, days_left, state,
                     where=reduce_ids(table.id, sub_ids)))
@@ -220,16 +222,24 @@ class DeadlineMixin:
         return result
 
     @classmethod
-    def _deadline_columns(cls, table, today=None):
+    def _deadline_configuration(cls):
+        "The settings of the deadlines (only they: a list reads them)"
+        Configuration = Pool().get('kz.configuration')
+        config, = Configuration.read([1], ['warning_days', 'colour_ok',
+                'colour_warning', 'colour_overdue'])
+        return config
+
+    @classmethod
+    def _deadline_columns(cls, table, today=None, warning_days=None):
         """Return the SQL expressions of the days left and of the deadline
         state of the rows of table (the rules of _get_deadline_info_python)
         """
-        Configuration = Pool().get('kz.configuration')
         if today is None:
             today = cls._deadline_today()
+        if warning_days is None:
+            warning_days = cls._deadline_configuration()['warning_days']
         # Records stored before the warning date existed
-        warning = today + dt.timedelta(
-            days=Configuration(1).warning_days or 0)
+        warning = today + dt.timedelta(days=warning_days or 0)
         running = table.due_date != Null
         if cls._deadline_states is not None:
             running &= Column(table, cls._deadline_state_field).in_(
@@ -293,13 +303,14 @@ class DeadlineMixin:
         return result
 
     @classmethod
-    def deadline_colours(cls):
+    def deadline_colours(cls, config=None):
         "Return the configured colour of each deadline state"
-        config = Pool().get('kz.configuration')(1)
+        if config is None:
+            config = cls._deadline_configuration()
         return {
-            'ok': config.colour_ok,
-            'warning': config.colour_warning,
-            'overdue': config.colour_overdue,
+            'ok': config['colour_ok'],
+            'warning': config['colour_warning'],
+            'overdue': config['colour_overdue'],
             }
 
     @classmethod
