@@ -482,6 +482,45 @@ class KzBaseTestCase(ModuleTestCase):
                         key=lambda i: (days[i] is None, days[i] or 0, i)))
 
     @with_transaction()
+    def test_list_read_labels_and_rec_name(self):
+        """A list read gives the selection labels and the rec_name trytond
+        computes row by row"""
+        from trytond.model import ModelStorage
+        pool = Pool()
+        TestDeadline = pool.get('kz.test.deadline')
+        Approval = pool.get('kz.approval')
+        named, unnamed = TestDeadline.create([
+                {'name': "Named", 'start': dt.date(2026, 1, 1),
+                    'days': 100},
+                {'state': 'done'},
+                ])
+        ids = [named.id, unnamed.id]
+        with self._today(dt.date(2026, 1, 2)):
+            rows = TestDeadline.read(ids, ['rec_name', 'state:string',
+                    'deadline_state', 'deadline_state:string', 'unit'])
+            python = TestDeadline._get_deadline_info_python(
+                TestDeadline.browse(ids), ['deadline_state'])
+        labels = dict(TestDeadline.fields_get(['state'])['state'][
+                'selection'])
+        deadline_labels = dict(TestDeadline.fields_get(
+                ['deadline_state'])['deadline_state']['selection'])
+        for row, record in zip(rows, TestDeadline.browse(ids)):
+            self.assertEqual(set(row), {'id', 'rec_name', 'state:string',
+                    'deadline_state', 'deadline_state:string', 'unit'})
+            self.assertEqual(row['rec_name'],
+                ModelStorage.get_rec_name(record, 'rec_name'))
+            self.assertEqual(row['state:string'], labels[record.state])
+            self.assertEqual(row['deadline_state'],
+                python['deadline_state'][record.id])
+            self.assertEqual(row['deadline_state:string'],
+                deadline_labels[row['deadline_state']])
+        self.assertEqual([r['rec_name'] for r in rows],
+            ["Named", f"({unnamed.id})"])
+        # A model with its own rec_name keeps it
+        self.assertFalse(Approval._kz_plain_rec_name())
+        self.assertTrue(TestDeadline._kz_plain_rec_name())
+
+    @with_transaction()
     def test_deadline_pause(self):
         "A paused deadline stops and the paused days move the due date"
         TestDeadline = Pool().get('kz.test.deadline')
