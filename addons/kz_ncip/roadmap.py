@@ -260,6 +260,8 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
                 Index(t, (t.project, Index.Equality())),
                 Index(t, (t.stage, Index.Equality())),
                 Index(t, (t.deadline, Index.Range())),
+                # The deadline filters (overdue, due soon)
+                Index(t, (t.due_date, Index.Range())),
                 })
         cls._order.insert(0, ('deadline', 'ASC NULLS LAST'))
         cls._transitions |= {
