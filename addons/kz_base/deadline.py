@@ -223,11 +223,8 @@ class DeadlineMixin:
 
     @classmethod
     def _deadline_configuration(cls):
-        "The settings of the deadlines (only they: a list reads them)"
-        Configuration = Pool().get('kz.configuration')
-        config, = Configuration.read([1], ['warning_days', 'colour_ok',
-                'colour_warning', 'colour_overdue'])
-        return config
+        "The settings of the deadlines (cached: every list reads them)"
+        return Pool().get('kz.configuration').deadline_settings()
 
     @classmethod
     def _deadline_columns(cls, table, today=None, warning_days=None):
@@ -352,11 +349,10 @@ class DeadlineMixin:
     def search_deadline_state(cls, name, clause):
         # A domain of the stored dates (their indexes serve it) with the
         # rules of _deadline_columns
-        Configuration = Pool().get('kz.configuration')
         today = cls._deadline_today()
         # Records stored before the warning date existed
         warning = today + dt.timedelta(
-            days=Configuration(1).warning_days or 0)
+            days=cls._deadline_configuration()['warning_days'] or 0)
         running = cls._deadline_running_domain(today)
         by_state = {
             'overdue': [('due_date', '<', today),
