@@ -264,6 +264,7 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
                 Index(t, (t.due_date, Index.Range())),
                 })
         cls._order.insert(0, ('deadline', 'ASC NULLS LAST'))
+        cls.rec_name.getter = 'get_rec_names'
         cls._transitions |= {
             ('planned', 'done'),
             ('planned', 'validated'),
@@ -353,10 +354,16 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
             result.update(cursor)
         return result
 
+    def get_rec_name(self, name):
+        label = self.name or self.kind_string
+        if self.project:
+            return '%s: %s' % (self.project.rec_name, label)
+        return label
+
     @classmethod
-    def get_rec_name(cls, tasks, name):
-        """The project's name and the task's, in one query: a list of
-        tasks shows them on every row"""
+    def get_rec_names(cls, tasks, name):
+        """The rec_name of get_rec_name for many tasks in one query: a list
+        of tasks shows it on every row"""
         pool = Pool()
         Project = pool.get('ncip.project')
         task = cls.__table__()
