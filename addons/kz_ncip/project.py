@@ -246,6 +246,10 @@ class Project(
                 Index(t, (t.state, Index.Equality())),
                 Index(t, (t.region, Index.Equality())),
                 Index(t, (t.pool, Index.Equality())),
+                # The list's order: its first page without a sort
+                Index(t, (t.passport_date, Index.Range(order='DESC'))),
+                # The deadline filters (overdue, due soon)
+                Index(t, (t.due_date, Index.Range())),
                 })
         cls._order.insert(0, ('passport_date', 'DESC'))
         cls._transitions |= {

@@ -446,6 +446,24 @@ class ImplementationTestCase(unittest.TestCase):
                             [('deadline_state', '=', state)]))
 
     @with_transaction()
+    def test_task_list_names_in_sql(self):
+        "A list of tasks names them and their stage as each task does"
+        pool = Pool()
+        Task = pool.get('ncip.roadmap.task')
+        w = setup_world()
+        project = project_with_roadmap(w)
+        tasks = list(project.tasks)
+        Task.write(tasks[:1], {'name': "Named task"})
+        ids = [t.id for t in tasks]
+        rows = {r['id']: r for r in Task.read(ids, ['rec_name', 'stage_kind'])}
+        for task in Task.browse(ids):
+            self.assertEqual(rows[task.id]['rec_name'],
+                task.get_rec_name('rec_name'))
+            self.assertEqual(rows[task.id]['stage_kind'], task.stage.kind)
+        self.assertEqual(rows[ids[0]]['rec_name'],
+            '%s: Named task' % project.rec_name)
+
+    @with_transaction()
     def test_task_counts(self):
         "The list of projects counts their tasks and overdue tasks"
         pool = Pool()
