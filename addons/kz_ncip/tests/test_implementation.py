@@ -18,7 +18,7 @@ from trytond.modules.kz_ncip.exceptions import (
     SuspensionError)
 from trytond.modules.kz_base.exceptions import ClientWriteError
 from trytond.modules.kz_base.tests.tools import (
-    as_user, language, normalize, pdf_text, seed_path, today)
+    as_user, language, normalize, pdf_text, run_queue, seed_path, today)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -1326,21 +1326,32 @@ class ImplementationTestCase(unittest.TestCase):
         self.assertEqual(project.pool, 'national')
         mrp, = MRP.search([('year', '=', 2025)])
         MRP.write([mrp], {'amount': mrp.amount + 1})
+        # Moved by a queued task, not in the request of the settings
+        self.assertEqual(Project(project.id).pool, 'national')
+        self.assertEqual([q.data['method']
+                for q in Pool().get('ir.queue').search([])],
+            ['recompute_thresholds'])
+        run_queue()
         self.assertEqual(Project(project.id).pool, 'regional')
         config = pool.get('kz.configuration')(1)
         config.national_pool_mrp = Decimal(1000)
         config.save()
+        run_queue()
         self.assertEqual(Project(project.id).pool, 'national')
         config.national_pool_mrp = Decimal(150000)
         config.save()
+        run_queue()
         self.assertEqual(Project(project.id).pool, 'regional')
         # Deleted, the year keeps its pools until an MRP is entered again
         MRP.delete([MRP(mrp.id)])
+        run_queue()
         self.assertEqual(Project(project.id).pool, 'regional')
         # An MRP moved to the year moves its projects
         moved, = MRP.create([{'year': 2099, 'amount': Decimal(3932)}])
+        run_queue()
         self.assertEqual(Project(project.id).pool, 'regional')
         MRP.write([moved], {'year': 2025})
+        run_queue()
         self.assertEqual(Project(project.id).pool, 'national')
 
     @with_transaction()
