@@ -1,7 +1,11 @@
 # This file is part of the KZ Investment Platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
+from trytond.cache import Cache
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+
+DEADLINE_SETTINGS = ['warning_days', 'colour_ok', 'colour_warning',
+    'colour_overdue']
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
@@ -12,6 +16,9 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     __name__ = 'kz.configuration'
     __string__ = "Platform Configuration"
     _history = True
+    # Every list with a deadline needs them: kept between calls
+    _deadline_settings = Cache(
+        'kz.configuration.deadline_settings', context=False)
     warning_days = fields.Integer(
         "Warning Days", required=True,
         domain=[('warning_days', '>=', 0)],
@@ -38,6 +45,21 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         domain=[('audit_retention_days', '>=', 0)],
         help="The days the audit trail keeps a change before the daily "
         "purge removes it; 0 keeps every change.")
+
+    @classmethod
+    def deadline_settings(cls):
+        "Return the settings of the deadlines: warning days and colours"
+        settings = cls._deadline_settings.get('settings')
+        if settings is None:
+            settings, = cls.read([1], DEADLINE_SETTINGS)
+            settings = {n: settings[n] for n in DEADLINE_SETTINGS}
+            cls._deadline_settings.set('settings', settings)
+        return dict(settings)
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        cls._deadline_settings.clear()
 
     @classmethod
     def default_warning_days(cls):

@@ -15,13 +15,16 @@ import html
 import math
 import re
 
-from sql import Null
+from sql import Column, Null
 from sql.conditionals import Case
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Model, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
+from trytond.tools import grouped_slice, reduce_ids
+from trytond.transaction import Transaction
 
 from .exceptions import DeadlineError
 from .notification import notify_users
@@ -186,10 +189,84 @@ class DeadlineMixin:
 
     @classmethod
     def get_deadline_info(cls, records, names):
+        """Days left, state, colour and label, computed by PostgreSQL from
+        the stored dates in one query (a list does no Python per row); the
+        records not in the database yet are computed in Python"""
+        if backend.name != 'postgresql' or cls._is_table_query():
+            return cls._get_deadline_info_python(records, names)
+        stored = [r.id for r in records if r.id is not None and r.id >= 0]
+        result = cls._get_deadline_info_python(
+            [r for r in records if r.id is None or r.id < 0], names)
+        if not stored:
+            return result
+        config = cls._deadline_configuration()
+        colours = cls.deadline_colours(config)
+        labels = dict(cls.fields_get(
+                ['deadline_state'])['deadline_state']['selection'])
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        days_left, state = cls._deadline_columns(
+            table, warning_days=config['warning_days'])
+        for sub_ids in grouped_slice(stored, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*table.select(table.id, days_left, state,
+                    where=reduce_ids(table.id, sub_ids)))
+            for id_, days, state_ in cursor:
+                values = {
+                    'days_left': days,
+                    'deadline_state': state_,
+                    'deadline_colour': colours.get(state_),
+                    'deadline_label': labels.get(state_) if state_ else None,
+                    }
+                for name in names:
+                    result[name][id_] = values[name]
+        return result
+
+    @classmethod
+    def _deadline_configuration(cls):
+        "The settings of the deadlines (cached: every list reads them)"
+        return Pool().get('kz.configuration').deadline_settings()
+
+    @classmethod
+    def _deadline_columns(cls, table, today=None, warning_days=None):
+        """Return the SQL expressions of the days left and of the deadline
+        state of the rows of table (the rules of _get_deadline_info_python)
+        """
+        if today is None:
+            today = cls._deadline_today()
+        if warning_days is None:
+            warning_days = cls._deadline_configuration()['warning_days']
+        # Records stored before the warning date existed
+        warning = today + dt.timedelta(days=warning_days or 0)
+        running = table.due_date != Null
+        if cls._deadline_states is not None:
+            running &= Column(table, cls._deadline_state_field).in_(
+                list(cls._deadline_states))
+        if cls._deadline_hidden_before_start:
+            running &= ((table.deadline_start == Null)
+                | (table.deadline_start <= today))
+        paused = table.deadline_paused_since != Null
+        days_left = Case(
+            (~running, Null),
+            (paused, table.due_date - table.deadline_paused_since),
+            else_=table.due_date - today)
+        state = Case(
+            (~running, Null),
+            (paused, 'paused'),
+            (table.due_date < today, 'overdue'),
+            (table.warning_date <= today, 'warning'),
+            ((table.warning_date == Null) & (table.due_date <= warning),
+                'warning'),
+            else_='ok')
+        return days_left, state
+
+    @classmethod
+    def _get_deadline_info_python(cls, records, names):
         Configuration = Pool().get('kz.configuration')
         config = Configuration(1)
         today = cls._deadline_today()
         result = {n: {} for n in names}
+        if not records:
+            return result
         colours = cls.deadline_colours()
         labels = dict(cls.fields_get(
                 ['deadline_state'])['deadline_state']['selection'])
@@ -223,13 +300,14 @@ class DeadlineMixin:
         return result
 
     @classmethod
-    def deadline_colours(cls):
+    def deadline_colours(cls, config=None):
         "Return the configured colour of each deadline state"
-        config = Pool().get('kz.configuration')(1)
+        if config is None:
+            config = cls._deadline_configuration()
         return {
-            'ok': config.colour_ok,
-            'warning': config.colour_warning,
-            'overdue': config.colour_overdue,
+            'ok': config['colour_ok'],
+            'warning': config['colour_warning'],
+            'overdue': config['colour_overdue'],
             }
 
     @classmethod
@@ -269,10 +347,12 @@ class DeadlineMixin:
 
     @classmethod
     def search_deadline_state(cls, name, clause):
-        Configuration = Pool().get('kz.configuration')
+        # A domain of the stored dates (their indexes serve it) with the
+        # rules of _deadline_columns
         today = cls._deadline_today()
         # Records stored before the warning date existed
-        warning = today + dt.timedelta(days=Configuration(1).warning_days)
+        warning = today + dt.timedelta(
+            days=cls._deadline_configuration()['warning_days'] or 0)
         running = cls._deadline_running_domain(today)
         by_state = {
             'overdue': [('due_date', '<', today),
@@ -280,13 +360,13 @@ class DeadlineMixin:
             'warning': [('due_date', '>=', today),
                 ['OR',
                     ('warning_date', '<=', today),
-                    [('warning_date', '=', None), ('due_date', '<', warning)],
+                    [('warning_date', '=', None), ('due_date', '<=', warning)],
                     ],
                 ('deadline_paused_since', '=', None)],
-            'ok': [
+            'ok': [('due_date', '>=', today),
                 ['OR',
                     ('warning_date', '>', today),
-                    [('warning_date', '=', None), ('due_date', '>=', warning)],
+                    [('warning_date', '=', None), ('due_date', '>', warning)],
                     ],
                 ('deadline_paused_since', '=', None)],
             'paused': [('deadline_paused_since', '!=', None)],
@@ -298,13 +378,19 @@ class DeadlineMixin:
     def order_deadline_state(cls, tables):
         "Order by urgency: overdue, due soon, on time, paused, none"
         table, _ = tables[None]
-        today = cls._deadline_today()
+        _, state = cls._deadline_columns(table)
         return [Case(
-                (table.due_date == Null, 5),
-                (table.deadline_paused_since != Null, 4),
-                (table.due_date < today, 1),
-                (table.warning_date <= today, 2),
-                else_=3)]
+                (state == 'overdue', 1),
+                (state == 'warning', 2),
+                (state == 'ok', 3),
+                (state == 'paused', 4),
+                else_=5)]
+
+    @classmethod
+    def order_days_left(cls, tables):
+        table, _ = tables[None]
+        days_left, _ = cls._deadline_columns(table)
+        return [days_left]
 
     @classmethod
     def pause_deadline(cls, records):

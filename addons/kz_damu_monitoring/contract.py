@@ -269,6 +269,8 @@ class Contract(BINMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.state, Index.Equality())),
                 Index(t, (t.bank, Index.Equality())),
                 Index(t, (t.entrepreneur_bin, Index.Equality())),
+                # The list's order: its first page without a sort
+                Index(t, (t.contract_date, Index.Range(order='DESC'))),
                 })
         cls._order.insert(0, ('contract_date', 'DESC'))
         cls._transitions |= {

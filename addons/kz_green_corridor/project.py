@@ -444,6 +444,18 @@ class Project(metaclass=PoolMeta):
         return values
 
     @classmethod
+    def recompute_thresholds(cls, projects):
+        """A new, changed or deleted MRP decides the Task Force again for
+        the national projects, once kz_ncip moved them between pools"""
+        super().recompute_thresholds(projects)
+        with without_check_access():
+            # Read again: the pools were just written
+            national = [p for p in cls.browse(projects)
+                if p.pool == 'national']
+            if national:
+                cls.recompute_green_corridor(national, reason='mrp')
+
+    @classmethod
     def recompute_green_corridor(
             cls, projects=None, reason='change', force=False, config=None):
         """Recompute the score of the projects (all national ones when

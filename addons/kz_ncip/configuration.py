@@ -266,6 +266,6 @@ class Configuration(metaclass=PoolMeta):
             invalidate_records(cls.__name__)
         if pools:
             with without_check_access():
-                Project.recompute_pools()
+                Project.queue_recompute_thresholds(Project.search([]))
         if revisions:
             Revision.recompute_deadlines()

@@ -12,17 +12,16 @@ class MRP(metaclass=PoolMeta):
 
     @classmethod
     def mrp_changed(cls, years):
-        "The projects of the years move between pools (N§23)"
+        "The projects of the years are recomputed in the queue (N§23)"
         Project = Pool().get('ncip.project')
         super().mrp_changed(years)
         if not years:
             return
         with without_check_access():
             projects = Project.search([
-                    ('investment_contract', '=', False),
                     ['OR'] + [[
                             ('passport_date', '>=', dt.date(year, 1, 1)),
                             ('passport_date', '<=', dt.date(year, 12, 31)),
                             ] for year in sorted(years)],
                     ])
-            Project.recompute_pools(projects)
+        Project.queue_recompute_thresholds(projects)

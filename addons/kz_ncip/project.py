@@ -69,6 +69,9 @@ LOGGED_FIELDS = ['cost', 'investment_contract', 'contract_start',
     'contract_end', 'region', 'product', 'financing_scheme',
     'description']
 
+# Projects recomputed by one queued task when the MRP or a threshold changes
+THRESHOLDS_BATCH = 500
+
 
 class Project(
         ApprovalMixin, BINMixin, DraftDeleteMixin, DeadlineMixin, Workflow,
@@ -246,6 +249,10 @@ class Project(
                 Index(t, (t.state, Index.Equality())),
                 Index(t, (t.region, Index.Equality())),
                 Index(t, (t.pool, Index.Equality())),
+                # The list's order: its first page without a sort
+                Index(t, (t.passport_date, Index.Range(order='DESC'))),
+                # The deadline filters (overdue, due soon)
+                Index(t, (t.due_date, Index.Range())),
                 })
         cls._order.insert(0, ('passport_date', 'DESC'))
         cls._transitions |= {
@@ -436,6 +443,24 @@ class Project(
                 to_write.extend([[project], {'pool': pool}])
         if to_write:
             cls.write(*to_write)
+
+    @classmethod
+    def queue_recompute_thresholds(cls, projects):
+        """Queue recompute_thresholds of the projects, in tasks of
+        THRESHOLDS_BATCH: thousands of projects would hold the request of
+        the settings for minutes"""
+        if projects:
+            with Transaction().set_context(queue_batch=THRESHOLDS_BATCH):
+                cls.__queue__.recompute_thresholds(projects)
+
+    @classmethod
+    def recompute_thresholds(cls, projects):
+        """Recompute what depends on the MRP of the projects' passport year
+        and on the pool thresholds (queued when they change): the pools
+        (N§23)"""
+        with without_check_access():
+            cls.recompute_pools(
+                [p for p in projects if not p.investment_contract])
 
     @classmethod
     def validate_fields(cls, projects, field_names):

@@ -2,6 +2,7 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 "The roadmap of a project: stages and tasks (N§47-48, 61-66)"
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
@@ -12,6 +13,7 @@ from trytond.modules.kz_base.who import (
     user_organization_id, users_of, users_of_kind)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from .exceptions import RoadmapError
@@ -258,8 +260,11 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
                 Index(t, (t.project, Index.Equality())),
                 Index(t, (t.stage, Index.Equality())),
                 Index(t, (t.deadline, Index.Range())),
+                # The deadline filters (overdue, due soon)
+                Index(t, (t.due_date, Index.Range())),
                 })
         cls._order.insert(0, ('deadline', 'ASC NULLS LAST'))
+        cls.rec_name.getter = 'get_rec_names'
         cls._transitions |= {
             ('planned', 'done'),
             ('planned', 'validated'),
@@ -333,14 +338,53 @@ class Task(DeadlineMixin, Workflow, sequence_ordered(), ModelSQL, ModelView):
     def get_state_counter(self, name):
         return int(self.deadline_state == name[:-len('_counter')])
 
-    def get_stage_kind(self, name):
-        return self.stage.kind if self.stage else None
+    @classmethod
+    def get_stage_kind(cls, tasks, name):
+        pool = Pool()
+        Stage = pool.get('ncip.roadmap.stage')
+        task = cls.__table__()
+        stage = Stage.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {t.id: None for t in tasks}
+        for sub_ids in grouped_slice(list(result), backend.MAX_QUERY_PARAMS):
+            cursor.execute(*task.join(stage,
+                    condition=task.stage == stage.id).select(
+                    task.id, stage.kind,
+                    where=reduce_ids(task.id, sub_ids)))
+            result.update(cursor)
+        return result
 
     def get_rec_name(self, name):
         label = self.name or self.kind_string
         if self.project:
             return '%s: %s' % (self.project.rec_name, label)
         return label
+
+    @classmethod
+    def get_rec_names(cls, tasks, name):
+        """The rec_name of get_rec_name for many tasks in one query: a list
+        of tasks shows it on every row"""
+        pool = Pool()
+        Project = pool.get('ncip.project')
+        task = cls.__table__()
+        project = Project.__table__()
+        cursor = Transaction().connection.cursor()
+        kinds = dict(cls.fields_get(['kind'])['kind']['selection'])
+        result = {}
+        for sub_ids in grouped_slice(
+                [t.id for t in tasks], backend.MAX_QUERY_PARAMS):
+            cursor.execute(*task.join(project, 'LEFT',
+                    condition=task.project == project.id).select(
+                    task.id, task.name, task.kind, project.id, project.name,
+                    where=reduce_ids(task.id, sub_ids)))
+            for id_, task_name, kind, project_id, project_name in cursor:
+                label = task_name or kinds.get(kind, kind)
+                if project_id is not None:
+                    # The project's rec_name (its name)
+                    label = '%s: %s' % (
+                        project_name or f'({project_id})', label)
+                result[id_] = label
+        return result
 
     @classmethod
     def search_rec_name(cls, name, clause):

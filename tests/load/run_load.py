@@ -57,6 +57,11 @@ WRITES = {
     'damu': [('damu.contract', 'activity_code')],
     'damumanager': [('damu.contract', 'activity_code')],
     }
+# The states in which the field may be edited (read-only after them: the
+# server refuses the write as the screen would)
+WRITABLE_STATES = {
+    'ncip.project': {'passport', 'roadmap'},
+    }
 # The filters a person types in the search bar of each list
 FILTERS = {
     'ncip.project': [
@@ -157,14 +162,18 @@ def user_loop(index, args, login, role, available, stats, stop):
                 f'model.{model}.search_count', domain, 0, None, {})
             if not ids:
                 continue
-            timed_call(stats, f'{model} read list', client,
+            rows = timed_call(stats, f'{model} read list', client,
                 f'model.{model}.read', ids, columns[model], {})
             # A form: every field of one record
             record = rng.choice(ids)
             timed_call(stats, f'{model} read form', client,
                 f'model.{model}.read', [record], [], {})
             writes = dict(WRITES.get(role, []))
-            if rng.random() < 0.2 and model in writes:
+            if model in WRITABLE_STATES:
+                writable = [r['id'] for r in rows
+                    if r.get('state') in WRITABLE_STATES[model]]
+                record = rng.choice(writable) if writable else None
+            if rng.random() < 0.2 and model in writes and record:
                 timed_call(stats, f'{model} write', client,
                     f'model.{model}.write', [record],
                     {writes[model]: f'load test {time.time()}'}, {})

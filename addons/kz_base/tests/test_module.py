@@ -427,6 +427,100 @@ class KzBaseTestCase(ModuleTestCase):
                 [late, soon, on_time, none])
 
     @with_transaction()
+    def test_deadline_sql_equals_python(self):
+        """The deadline computed by PostgreSQL (lists) equals the Python
+        rules, and its search and order agree with it"""
+        pool = Pool()
+        TestDeadline = pool.get('kz.test.deadline')
+        table = TestDeadline.__table__()
+        cursor = Transaction().connection.cursor()
+        records = TestDeadline.create([
+                {'start': dt.date(2026, 1, 1), 'days': d}
+                for d in [3, 9, 10, 11, 12, 20, 60]] + [
+                {'start': dt.date(2026, 1, 1), 'days': 10, 'state': 'done'},
+                {'start': dt.date(2026, 3, 1), 'days': 5},
+                {'name': "no deadline"},
+                ])
+        # Stored before the warning date existed
+        legacy = TestDeadline.create([
+                {'start': dt.date(2026, 1, 1), 'days': d}
+                for d in [5, 14, 15, 16, 40]])
+        cursor.execute(*table.update([table.warning_date], [None],
+                where=table.id.in_([r.id for r in legacy])))
+        with self._today(dt.date(2026, 1, 2)):
+            TestDeadline.pause_deadline(records[5:6])
+        records += legacy
+        ids = [r.id for r in records]
+        names = ['days_left', 'deadline_state', 'deadline_colour',
+            'deadline_label']
+        for today in [dt.date(2025, 12, 1), dt.date(2026, 1, 1),
+                dt.date(2026, 1, 5), dt.date(2026, 1, 10),
+                dt.date(2026, 1, 12), dt.date(2026, 2, 1),
+                dt.date(2026, 3, 3), dt.date(2027, 1, 1)]:
+            with self.subTest(today=today), self._today(today):
+                sql = TestDeadline.get_deadline_info(
+                    TestDeadline.browse(ids), names)
+                python = TestDeadline._get_deadline_info_python(
+                    TestDeadline.browse(ids), names)
+                self.assertEqual(sql, python)
+                states = python['deadline_state']
+                for state in ['ok', 'warning', 'overdue', 'paused']:
+                    self.assertEqual(
+                        sorted(r.id for r in TestDeadline.search(
+                                [('deadline_state', '=', state)])),
+                        sorted(i for i in ids if states[i] == state),
+                        msg=state)
+                rank = {'overdue': 1, 'warning': 2, 'ok': 3, 'paused': 4}
+                found = TestDeadline.search([('id', 'in', ids)],
+                    order=[('deadline_state', 'ASC'), ('id', 'ASC')])
+                self.assertEqual([r.id for r in found],
+                    sorted(ids, key=lambda i: (rank.get(states[i], 5), i)))
+                days = python['days_left']
+                found = TestDeadline.search([('id', 'in', ids)],
+                    order=[('days_left', 'ASC NULLS LAST'), ('id', 'ASC')])
+                self.assertEqual([r.id for r in found], sorted(ids,
+                        key=lambda i: (days[i] is None, days[i] or 0, i)))
+
+    @with_transaction()
+    def test_list_read_labels_and_rec_name(self):
+        """A list read gives the selection labels and the rec_name trytond
+        computes row by row"""
+        from trytond.model import ModelStorage
+        pool = Pool()
+        TestDeadline = pool.get('kz.test.deadline')
+        Approval = pool.get('kz.approval')
+        named, unnamed = TestDeadline.create([
+                {'name': "Named", 'start': dt.date(2026, 1, 1),
+                    'days': 100},
+                {'state': 'done'},
+                ])
+        ids = [named.id, unnamed.id]
+        with self._today(dt.date(2026, 1, 2)):
+            rows = TestDeadline.read(ids, ['rec_name', 'state:string',
+                    'deadline_state', 'deadline_state:string', 'unit'])
+            python = TestDeadline._get_deadline_info_python(
+                TestDeadline.browse(ids), ['deadline_state'])
+        labels = dict(TestDeadline.fields_get(['state'])['state'][
+                'selection'])
+        deadline_labels = dict(TestDeadline.fields_get(
+                ['deadline_state'])['deadline_state']['selection'])
+        for row, record in zip(rows, TestDeadline.browse(ids)):
+            self.assertEqual(set(row), {'id', 'rec_name', 'state:string',
+                    'deadline_state', 'deadline_state:string', 'unit'})
+            self.assertEqual(row['rec_name'],
+                ModelStorage.get_rec_name(record, 'rec_name'))
+            self.assertEqual(row['state:string'], labels[record.state])
+            self.assertEqual(row['deadline_state'],
+                python['deadline_state'][record.id])
+            self.assertEqual(row['deadline_state:string'],
+                deadline_labels[row['deadline_state']])
+        self.assertEqual([r['rec_name'] for r in rows],
+            ["Named", f"({unnamed.id})"])
+        # A model with its own rec_name keeps it
+        self.assertFalse(Approval._kz_plain_rec_name())
+        self.assertTrue(TestDeadline._kz_plain_rec_name())
+
+    @with_transaction()
     def test_deadline_pause(self):
         "A paused deadline stops and the paused days move the due date"
         TestDeadline = Pool().get('kz.test.deadline')

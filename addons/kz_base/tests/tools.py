@@ -2,7 +2,7 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 """Helpers of the tests of every addon: a user of a role and acting as
-them, a fixed today, the text of a PDF (pdftotext) and the seed files the
+them, the queued tasks run, a fixed today, the text of a PDF (pdftotext) and the seed files the
 forms are checked against."""
 import importlib
 import os
@@ -24,6 +24,17 @@ def as_user(user):
     from trytond.transaction import Transaction, check_access
     with Transaction().set_user(getattr(user, 'id', user)), check_access():
         yield
+
+
+def run_queue():
+    """Run the tasks the transaction queued, as trytond-worker would after
+    the commit (the tests run without a worker and do not commit)"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Queue = Pool().get('ir.queue')
+    tasks = Transaction().tasks
+    while tasks:
+        Queue(tasks.pop(0)).run()
 
 
 def create_user(login, group, organization=None, name=None, **values):

@@ -11,7 +11,7 @@ from trytond.model.exceptions import (
 from trytond.modules.kz_base.exceptions import ReportConversionError
 from trytond.modules.kz_base.tests.tools import (
     as_user, config_option, create_user, first_column_links, language,
-    normalize, pdf_text, seed_path)
+    normalize, pdf_text, run_queue, seed_path)
 from trytond.modules.kz_green_corridor.exceptions import (
     ConfigurationValidationError, GreenCorridorError, ImportFileError,
     MissingMRPError, MissingRateError)
@@ -662,6 +662,7 @@ class KzGreenCorridorTestCase(ModuleTestCase):
 
             # The MRP of another year changes nothing
             MRP.write([mrp_2026], {'amount': Decimal(5000)})
+            run_queue()
             self.assertEqual(len(Project(project.id).gc_decisions), decisions)
 
             for amount, task_force in [
@@ -670,6 +671,7 @@ class KzGreenCorridorTestCase(ModuleTestCase):
                     ]:
                 with self.subTest(amount=amount):
                     MRP.write([mrp_2025], {'amount': amount})
+                    run_queue()
                     project = Project(project.id)
                     self.assertEqual(project.pool, 'national')
                     self.assertEqual(project.gc_status, 'computed')
@@ -709,12 +711,14 @@ class KzGreenCorridorTestCase(ModuleTestCase):
 
             # 50 billion tenge ≥ 7,500,000 × 4,500 = 33.75 billion
             mrp, = MRP.create([{'year': 2030, 'amount': Decimal(4500)}])
+            run_queue()
             project = Project(project.id)
             self.assertEqual(project.gc_status, 'computed')
             self.assertEqual(project.task_force, True)
             self.assertEqual(last_decision(project).reason, 'mrp')
 
             MRP.delete([mrp])
+            run_queue()
             project = Project(project.id)
             self.assertEqual(project.gc_status, 'missing_mrp')
             self.assertEqual(project.task_force, False)

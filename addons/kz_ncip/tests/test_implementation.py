@@ -18,7 +18,7 @@ from trytond.modules.kz_ncip.exceptions import (
     SuspensionError)
 from trytond.modules.kz_base.exceptions import ClientWriteError
 from trytond.modules.kz_base.tests.tools import (
-    as_user, language, normalize, pdf_text, seed_path, today)
+    as_user, language, normalize, pdf_text, run_queue, seed_path, today)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -444,6 +444,24 @@ class ImplementationTestCase(unittest.TestCase):
                                 'overdue', 'warning', 'ok']])
                     self.assertIn(task, Task.search(
                             [('deadline_state', '=', state)]))
+
+    @with_transaction()
+    def test_task_list_names_in_sql(self):
+        "A list of tasks names them and their stage as each task does"
+        pool = Pool()
+        Task = pool.get('ncip.roadmap.task')
+        w = setup_world()
+        project = project_with_roadmap(w)
+        tasks = list(project.tasks)
+        Task.write(tasks[:1], {'name': "Named task"})
+        ids = [t.id for t in tasks]
+        rows = {r['id']: r for r in Task.read(ids, ['rec_name', 'stage_kind'])}
+        for task in Task.browse(ids):
+            self.assertEqual(rows[task.id]['rec_name'],
+                task.get_rec_name('rec_name'))
+            self.assertEqual(rows[task.id]['stage_kind'], task.stage.kind)
+        self.assertEqual(rows[ids[0]]['rec_name'],
+            '%s: Named task' % project.rec_name)
 
     @with_transaction()
     def test_task_counts(self):
@@ -1308,21 +1326,32 @@ class ImplementationTestCase(unittest.TestCase):
         self.assertEqual(project.pool, 'national')
         mrp, = MRP.search([('year', '=', 2025)])
         MRP.write([mrp], {'amount': mrp.amount + 1})
+        # Moved by a queued task, not in the request of the settings
+        self.assertEqual(Project(project.id).pool, 'national')
+        self.assertEqual([q.data['method']
+                for q in Pool().get('ir.queue').search([])],
+            ['recompute_thresholds'])
+        run_queue()
         self.assertEqual(Project(project.id).pool, 'regional')
         config = pool.get('kz.configuration')(1)
         config.national_pool_mrp = Decimal(1000)
         config.save()
+        run_queue()
         self.assertEqual(Project(project.id).pool, 'national')
         config.national_pool_mrp = Decimal(150000)
         config.save()
+        run_queue()
         self.assertEqual(Project(project.id).pool, 'regional')
         # Deleted, the year keeps its pools until an MRP is entered again
         MRP.delete([MRP(mrp.id)])
+        run_queue()
         self.assertEqual(Project(project.id).pool, 'regional')
         # An MRP moved to the year moves its projects
         moved, = MRP.create([{'year': 2099, 'amount': Decimal(3932)}])
+        run_queue()
         self.assertEqual(Project(project.id).pool, 'regional')
         MRP.write([moved], {'year': 2025})
+        run_queue()
         self.assertEqual(Project(project.id).pool, 'national')
 
     @with_transaction()
