@@ -211,15 +211,20 @@ class DeadlineMixin:
             cursor.execute(*table.select(table.id, days_left, state,
                     where=reduce_ids(table.id, sub_ids)))
             for id_, days, state_ in cursor:
-                values = {
-                    'days_left': days,
-                    'deadline_state': state_,
-                    'deadline_colour': colours.get(state_),
-                    'deadline_label': labels.get(state_) if state_ else None,
-                    }
+                values = cls._deadline_values(days, state_, colours, labels)
                 for name in names:
                     result[name][id_] = values[name]
         return result
+
+    @staticmethod
+    def _deadline_values(days_left, state, colours, labels):
+        "Return the values of the deadline fields of a row"
+        return {
+            'days_left': days_left,
+            'deadline_state': state,
+            'deadline_colour': colours.get(state),
+            'deadline_label': labels.get(state) if state else None,
+            }
 
     @classmethod
     def _deadline_configuration(cls):
@@ -289,12 +294,7 @@ class DeadlineMixin:
                         state = 'warning'
                     else:
                         state = 'ok'
-            values = {
-                'days_left': days_left,
-                'deadline_state': state,
-                'deadline_colour': colours.get(state),
-                'deadline_label': labels.get(state) if state else None,
-                }
+            values = cls._deadline_values(days_left, state, colours, labels)
             for name in names:
                 result[name][record.id] = values[name]
         return result

@@ -157,7 +157,7 @@ class SignedMixin:
         user = User(Transaction().user)
         # Only user administrators read IINs (kz_base's field access)
         with without_check_access():
-            user_iin = User(user.id).iin
+            user_iin = user.iin
         signatures = {int(k): v for k, v in signatures.items()}
         to_create = []
         for record in records:

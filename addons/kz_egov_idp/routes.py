@@ -182,6 +182,17 @@ def refusal(request, message_id, status=HTTPStatus.FORBIDDEN, **variables):
     return response
 
 
+def _authorization_model(pool):
+    """Return the model of the pending sign-ins, or answer 404 where eGov
+    sign-in is not configured or kz_egov_idp not activated"""
+    if not configured():
+        abort(HTTPStatus.NOT_FOUND)
+    try:
+        return pool.get('kz.egov_idp.authorization')
+    except KeyError:
+        abort(HTTPStatus.NOT_FOUND)
+
+
 def _state_cookie_path(database_name):
     return f'/{database_name}/oidc'
 
@@ -191,12 +202,7 @@ def _state_cookie_path(database_name):
 @with_transaction(readonly=False)
 def login(request, pool):
     "Send the browser to the identity provider"
-    if not configured():
-        abort(HTTPStatus.NOT_FOUND)
-    try:
-        Authorization = pool.get('kz.egov_idp.authorization')
-    except KeyError:
-        abort(HTTPStatus.NOT_FOUND)
+    Authorization = _authorization_model(pool)
     database_name = pool.database_name
     try:
         document = metadata()
@@ -235,12 +241,7 @@ def login(request, pool):
 @with_transaction(readonly=False)
 def callback(request, pool):
     "Finish the sign-in the provider sends back"
-    if not configured():
-        abort(HTTPStatus.NOT_FOUND)
-    try:
-        Authorization = pool.get('kz.egov_idp.authorization')
-    except KeyError:
-        abort(HTTPStatus.NOT_FOUND)
+    Authorization = _authorization_model(pool)
     User = pool.get('res.user')
     LoginAttempt = pool.get('res.user.login.attempt')
     Session = pool.get('ir.session')
