@@ -60,7 +60,6 @@ def stop_cache_listener_first():
                     Identifier(name)))
         backend.Database.clear_cache()
         Pool.stop(name)
-        Cache.drop(name)
         test_tryton._TABLES_CREATED.clear()
     test_tryton.drop_db_without_force = test_tryton.drop_db
     test_tryton.drop_db = drop_db_listener_first

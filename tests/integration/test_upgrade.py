@@ -40,18 +40,17 @@ class UpgradeTestCase(unittest.TestCase):
     def addon_columns(self, conn):
         """Return the nullable columns that the addons' fields make, by
         table: from ir_model_field of the addons' modules"""
-        addons = support.addons()
-        rows = conn.execute('SELECT f.model, f.name FROM ir_model_field f '
-            "WHERE f.module = ANY(%s) AND f.ttype NOT IN "
-            "('one2many', 'many2many')", (addons,)).fetchall()
+        rows = conn.execute('SELECT c.table_name, c.column_name '
+            'FROM ir_model_field f '
+            'JOIN information_schema.columns c '
+            "ON c.table_name = replace(f.model, '.', '_') "
+            'AND c.column_name = f.name '
+            "WHERE f.module = ANY(%s) AND c.is_nullable = 'YES' "
+            'AND NOT (f.name = ANY(%s))',
+            (support.addons(), sorted(KEEP))).fetchall()
         columns = {}
-        for model, field in rows:
-            table = model.replace('.', '_')
-            nullable = conn.execute('SELECT is_nullable FROM '
-                'information_schema.columns WHERE table_name = %s '
-                'AND column_name = %s', (table, field)).fetchone()
-            if nullable and nullable[0] == 'YES' and field not in KEEP:
-                columns.setdefault(table, []).append(field)
+        for table, column in rows:
+            columns.setdefault(table, []).append(column)
         return columns
 
     def test_upgrade_older_schema(self):
